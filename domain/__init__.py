@@ -1,0 +1,1 @@
+"""The fundtrail model: aggregates, value objects, rules and the command-side application."""

@@ -1,0 +1,1 @@
+"""Settings, transcodings and store wiring for SQLite and PostgreSQL."""
