@@ -133,14 +133,11 @@ class FundAccount(Aggregate):
         key = project_id.hex
         self.earmarks = {**self.earmarks, key: self.earmarks.get(key, ZERO) + amount}
 
-    def earmark(
-        self, context: Context, project_id: UUID, category: str, amount: Decimal
-    ) -> None:
+    def earmark(self, context: Context, project_id: UUID, category: str, amount: Decimal) -> None:
         """Earmark an approved amount for a project of a category this account funds."""
         if category not in self.purposes:
             raise errors.CategoryNotFundable(
-                f"account {self.name!r} funds {', '.join(self.purposes)}, "
-                f"not {category}"
+                f"account {self.name!r} funds {', '.join(self.purposes)}, not {category}"
             )
         if amount > self.available:
             raise errors.InsufficientFunds(

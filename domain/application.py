@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import secrets
-from collections.abc import Callable
-from datetime import date
+from collections.abc import Callable, Mapping
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Any, ClassVar
 from uuid import UUID
 
 from eventsourcing.application import AggregateNotFoundError
-from eventsourcing.domain import MutableOrImmutableAggregate
+from eventsourcing.domain import Aggregate, MutableOrImmutableAggregate
 
 from domain import errors
 from domain.account import FundAccount
@@ -53,9 +53,7 @@ class FundTrail(CommandApplication):
         def run(context: Context) -> Outcome:
             if self.find_official(person_id) is not None:
                 raise errors.OfficialAlreadyExists(f"{person_id!r} is already registered")
-            official = Official.register(
-                context, person_id, name, org, roles, hash_token(token)
-            )
+            official = Official.register(context, person_id, name, org, roles, hash_token(token))
             extra = {"person_id": person_id, "token": token}
             return Outcome(official, [official], extra)
 
@@ -129,9 +127,7 @@ class FundTrail(CommandApplication):
         }
 
         def run(context: Context) -> Outcome:
-            account = FundAccount.open(
-                context, name, fund_source, fiscal_year, region, purposes
-            )
+            account = FundAccount.open(context, name, fund_source, fiscal_year, region, purposes)
             return Outcome(account, [account])
 
         return self.execute("open_account", request, payload, [], run)
@@ -140,7 +136,11 @@ class FundTrail(CommandApplication):
         self, request: Request, account_id: UUID, amount: Decimal, document_no: str
     ) -> CommandResult:
         """Record an allocation (资金下达) under its document number."""
-        payload = {"account_id": account_id, "amount": amount, "document_no": document_no}
+        payload = {
+            "account_id": account_id,
+            "amount": amount,
+            "document_no": document_no,
+        }
 
         def run(context: Context) -> Outcome:
             account = self.load(FundAccount, account_id, "account")
@@ -301,9 +301,7 @@ class FundTrail(CommandApplication):
             request,
             project_id,
             payload,
-            lambda p, c: p.apply_for_funding(
-                c, requested_amount, implementing_unit, plan
-            ),
+            lambda p, c: p.apply_for_funding(c, requested_amount, implementing_unit, plan),
         )
 
     def _on_project(
@@ -311,7 +309,7 @@ class FundTrail(CommandApplication):
         command: str,
         request: Request,
         project_id: UUID,
-        payload: dict[str, object],
+        payload: Mapping[str, object],
         act: ProjectAct,
     ) -> CommandResult:
         """Run a command that touches the project alone."""
@@ -327,6 +325,26 @@ class FundTrail(CommandApplication):
     def get_project(self, project_id: UUID, version: int | None = None) -> ProjectView:
         """A project now, or at a version."""
         return ProjectView.of(self.load(Project, project_id, "project", version))
+
+    def get_project_as_recorded(self, project_id: UUID, at: datetime) -> ProjectView:
+        """A project as it was recorded at a moment (from the recorded-time index)."""
+        return ProjectView.of(
+            self.load(Project, project_id, "project", self._version_at(project_id, at))
+        )
+
+    def get_account_as_recorded(self, account_id: UUID, at: datetime) -> AccountView:
+        """An account as it was recorded at a moment (from the recorded-time index)."""
+        return AccountView.of(
+            self.load(FundAccount, account_id, "account", self._version_at(account_id, at))
+        )
+
+    def _version_at(self, aggregate_id: UUID, at: datetime) -> int:
+        if at.tzinfo is None:
+            raise errors.InvalidValue("a time needs its zone, e.g. 2017-03-01T09:00:00+08:00")
+        version = self.index.version_at(aggregate_id, at)
+        if version is None:
+            raise errors.NotFound(f"{aggregate_id} had not been recorded by {at.isoformat()}")
+        return version
 
     # --- money moving across aggregates: one save() each --------------------------------
 
@@ -385,9 +403,7 @@ class FundTrail(CommandApplication):
         ids = [project_id, account_id]
         return self.execute("disburse", request, payload, ids, run)
 
-    def reverse_disbursement(
-        self, request: Request, project_id: UUID, no: int
-    ) -> CommandResult:
+    def reverse_disbursement(self, request: Request, project_id: UUID, no: int) -> CommandResult:
         """Reverse payment no (reason required); the earmark and vouchers are restored."""
         payload = {"project_id": project_id, "no": no}
         account_id = self._account_of(project_id)
@@ -453,7 +469,7 @@ class FundTrail(CommandApplication):
         """Claim a voucher for a payment; a voucher backs one payment at a time."""
         claim_id = VoucherClaim.create_id(voucher.sha256)
         try:
-            claim = self.repository.get(claim_id)
+            claim: Aggregate = self.repository.get(claim_id)
         except AggregateNotFoundError:
             return VoucherClaim(sha256=voucher.sha256, project_id=project_id, disbursement_no=no)
         assert isinstance(claim, VoucherClaim)

@@ -99,14 +99,12 @@ class CommandApplication(Application[UUID]):
 
     # --- loading ---------------------------------------------------------------------
 
-    def load(
-        self, cls: type[T], aggregate_id: UUID, what: str, version: int | None = None
-    ) -> T:
+    def load(self, cls: type[T], aggregate_id: UUID, what: str, version: int | None = None) -> T:
         """Load an aggregate named in the path (now, or at a version), or NotFound."""
         if version is not None and version < 1:
             raise errors.InvalidValue(f"version {version} is not 1 or more")
         try:
-            aggregate = self.repository.get(aggregate_id, version=version)
+            aggregate: Aggregate = self.repository.get(aggregate_id, version=version)
         except AggregateNotFoundError:
             raise errors.NotFound(f"no {what} with id {aggregate_id}") from None
         if not isinstance(aggregate, cls):
@@ -123,7 +121,7 @@ class CommandApplication(Application[UUID]):
     def find_official(self, person_id: str) -> Official | None:
         """The official with this person id, if registered."""
         try:
-            official = self.repository.get(Official.create_id(person_id))
+            official: Aggregate = self.repository.get(Official.create_id(person_id))
         except AggregateNotFoundError:
             return None
         return official if isinstance(official, Official) else None
@@ -172,9 +170,7 @@ class CommandApplication(Application[UUID]):
                 except (IntegrityError, RecordConflictError):
                     # Another process wrote first: re-run on fresh state, with jitter.
                     time.sleep(random.uniform(0, 0.005 * (attempt + 1)))
-        raise errors.Busy(
-            "the records this command touches are busy; nothing was recorded, retry"
-        )
+        raise errors.Busy("the records this command touches are busy; nothing was recorded, retry")
 
     def _attempt(
         self,
@@ -217,7 +213,7 @@ class CommandApplication(Application[UUID]):
             person_id=request.person_id, key=request.idempotency_key
         )
         try:
-            record = self.repository.get(record_id)
+            record: Aggregate = self.repository.get(record_id)
         except AggregateNotFoundError:
             return None
         assert isinstance(record, IdempotencyRecord)

@@ -13,7 +13,7 @@ class MoneyFormatError(ValueError):
 
 def to_money(value: Decimal | str | int) -> Decimal:
     """Return the value as a two-place Decimal, refusing floats, NaN and extra places."""
-    if isinstance(value, bool) or isinstance(value, float):
+    if isinstance(value, bool | float):
         raise MoneyFormatError(f"amount {value!r} must be a decimal string, not a float")
     try:
         amount = Decimal(value)

@@ -157,8 +157,7 @@ class Project(Aggregate):
         if self.checkpoint not in checkpoints:
             expected = " or ".join(c.value for c in checkpoints)
             raise errors.CheckpointOutOfOrder(
-                f"cannot {action}: the project is at checkpoint {self.checkpoint!r}, "
-                f"not {expected}"
+                f"cannot {action}: the project is at checkpoint {self.checkpoint!r}, not {expected}"
             )
 
     def _check_disclosure_over(self, stage: DisclosureStage, context: Context) -> None:
@@ -176,9 +175,7 @@ class Project(Aggregate):
         open_ones = [o.no for o in self.objections if o.is_open]
         if open_ones:
             numbers = ", ".join(str(n) for n in open_ones)
-            raise errors.ObjectionOpen(
-                f"objection(s) {numbers} are still open; resolve them first"
-            )
+            raise errors.ObjectionOpen(f"objection(s) {numbers} are still open; resolve them first")
 
     # --- disclosures and objections ----------------------------------------------------
 
@@ -202,9 +199,7 @@ class Project(Aggregate):
             stage_ = DisclosureStage(stage)
         except ValueError:
             allowed = ", ".join(s.value for s in DisclosureStage)
-            raise errors.InvalidValue(
-                f"stage {stage!r} is not one of: {allowed}"
-            ) from None
+            raise errors.InvalidValue(f"stage {stage!r} is not one of: {allowed}") from None
         if days < 1:
             raise errors.InvalidValue("a disclosure runs for at least 1 day")
         if self.disclosure(stage_) is not None:
@@ -234,9 +229,7 @@ class Project(Aggregate):
         self.objections = [*self.objections, objection]
         self.latest_effective_on = context.effective_on
 
-    def raise_objection(
-        self, context: Context, stage: str, text: str, raised_by: str
-    ) -> int:
+    def raise_objection(self, context: Context, stage: str, text: str, raised_by: str) -> int:
         """Record an objection within the disclosure's period; returns its number."""
         self._check_can_act(context)
         disclosure = self.disclosure(stage)
@@ -252,9 +245,7 @@ class Project(Aggregate):
         if not text.strip():
             raise errors.InvalidValue("an objection needs its text")
         no = len(self.objections) + 1
-        self._raise_objection(
-            context, Objection(no, stage, text, raised_by, context.effective_on)
-        )
+        self._raise_objection(context, Objection(no, stage, text, raised_by, context.effective_on))
         return no
 
     class ObjectionResolved(Aggregate.Event):
@@ -267,8 +258,7 @@ class Project(Aggregate):
     @event(ObjectionResolved)
     def _resolve_objection(self, context: Context, no: int, resolution: str) -> None:
         self.objections = [
-            replace(o, resolution=resolution) if o.no == no else o
-            for o in self.objections
+            replace(o, resolution=resolution) if o.no == no else o for o in self.objections
         ]
         self.latest_effective_on = context.effective_on
 
@@ -277,9 +267,7 @@ class Project(Aggregate):
         objection = self.objection(no)
         self._check_can_act(context, checkpoint_step=False)
         if not objection.is_open:
-            raise errors.ObjectionAlreadyResolved(
-                f"objection {no} was already resolved"
-            )
+            raise errors.ObjectionAlreadyResolved(f"objection {no} was already resolved")
         if not resolution.strip():
             raise errors.InvalidValue("a resolution needs its text")
         self._resolve_objection(context, no, resolution)
@@ -301,9 +289,7 @@ class Project(Aggregate):
             self.status = Status.REJECTED.value
         self.latest_effective_on = context.effective_on
 
-    def record_review(
-        self, context: Context, kind: str, passed: bool, opinion: str
-    ) -> None:
+    def record_review(self, context: Context, kind: str, passed: bool, opinion: str) -> None:
         """Record an expert, department or public review; a failed one rejects."""
         self._check_can_act(context)
         if kind not in set(ReviewKind):
@@ -514,9 +500,7 @@ class Project(Aggregate):
 
     @event(DisbursementReversed)
     def _reverse(self, context: Context, no: int) -> None:
-        self.payments = [
-            replace(p, reversed=True) if p.no == no else p for p in self.payments
-        ]
+        self.payments = [replace(p, reversed=True) if p.no == no else p for p in self.payments]
         self.latest_effective_on = context.effective_on
 
     def reverse_disbursement(self, context: Context, no: int) -> Payment:
@@ -561,8 +545,7 @@ class Project(Aggregate):
             raise errors.NoPaymentMade("completion needs at least one payment made")
         if completed_on > context.effective_on:
             raise errors.InvalidValue(
-                f"completed_on {completed_on} is after the business date "
-                f"{context.effective_on}"
+                f"completed_on {completed_on} is after the business date {context.effective_on}"
             )
         unpaid = self.remaining
         self._complete(context, completed_on)

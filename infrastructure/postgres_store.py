@@ -43,9 +43,9 @@ class IndexedPostgresApplicationRecorder(PostgresApplicationRecorder):
             ).format(t=self.index_table)
         )
         self.sql_create_statements.append(
-            SQL(
-                "CREATE INDEX IF NOT EXISTS {i} ON {t} (originator_id, recorded_at)"
-            ).format(i=Identifier(f"{INDEX_TABLE}_time"), t=self.index_table)
+            SQL("CREATE INDEX IF NOT EXISTS {i} ON {t} (originator_id, recorded_at)").format(
+                i=Identifier(f"{INDEX_TABLE}_time"), t=self.index_table
+            )
         )
 
     def _fetch_ids_after_insert_events(
@@ -79,8 +79,7 @@ class IndexedPostgresApplicationRecorder(PostgresApplicationRecorder):
     def position_of(self, originator_id: UUID, version: int) -> int | None:
         """The notification id of an aggregate's event at a version."""
         query = SQL(
-            "SELECT notification_id FROM {t} "
-            "WHERE originator_id=%s AND originator_version=%s"
+            "SELECT notification_id FROM {t} WHERE originator_id=%s AND originator_version=%s"
         ).format(t=self.index_table)
         value = self._select_one(query, (originator_id, version))
         return None if value is None else int(value)

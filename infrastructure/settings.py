@@ -9,6 +9,7 @@ from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 SQLITE_PREFIX = "sqlite:///"
+MEMORY_URL = "memory://"  # for unit tests: nothing is kept
 POSTGRES_SCHEMES = ("postgresql", "postgres")
 
 
@@ -30,11 +31,11 @@ class Settings(BaseSettings):
     @field_validator("database_url")
     @classmethod
     def _known_scheme(cls, url: str) -> str:
-        if url.startswith(SQLITE_PREFIX) or urlsplit(url).scheme in POSTGRES_SCHEMES:
+        if url == MEMORY_URL or url.startswith(SQLITE_PREFIX):
             return url
-        raise ValueError(
-            "FUNDTRAIL_DATABASE_URL must start with sqlite:/// or postgresql://"
-        )
+        if urlsplit(url).scheme in POSTGRES_SCHEMES:
+            return url
+        raise ValueError("FUNDTRAIL_DATABASE_URL must start with sqlite:/// or postgresql://")
 
     @property
     def is_postgres(self) -> bool:
@@ -52,6 +53,9 @@ class Settings(BaseSettings):
             "CREATE_TABLE": "y" if self.create_tables else "n",
             "AGGREGATE_CACHE_MAXSIZE": str(self.aggregate_cache_size),
         }
+        if self.database_url == MEMORY_URL:
+            env["PERSISTENCE_MODULE"] = "infrastructure.memory_store:Factory"
+            return env
         if not self.is_postgres:
             env["PERSISTENCE_MODULE"] = "infrastructure.sqlite_store:Factory"
             env["SQLITE_DBNAME"] = str(self.sqlite_path)

@@ -64,11 +64,12 @@ class IndexedSQLiteApplicationRecorder(SQLiteApplicationRecorder):
             return ids
 
     def _write_index(
-        self, curs: SQLiteCursor, stored_events: Sequence[StoredEvent], ids: Sequence[int]
+        self,
+        curs: SQLiteCursor,
+        stored_events: Sequence[StoredEvent],
+        ids: Sequence[int],
     ) -> None:
-        curs.execute(
-            f"SELECT recorded_at FROM {INDEX_TABLE} ORDER BY notification_id DESC LIMIT 1"
-        )
+        curs.execute(f"SELECT recorded_at FROM {INDEX_TABLE} ORDER BY notification_id DESC LIMIT 1")
         row = curs.fetchone()
         now = datetime.now(UTC).strftime(TIME_FORMAT)
         # Never earlier than the last row: recorded time follows notification order.
@@ -108,8 +109,7 @@ class IndexedSQLiteApplicationRecorder(SQLiteApplicationRecorder):
         """When each version of an aggregate was recorded."""
         with self.datastore.transaction(commit=False) as curs:
             curs.execute(
-                f"SELECT originator_version, recorded_at FROM {INDEX_TABLE} "
-                "WHERE originator_id=?",
+                f"SELECT originator_version, recorded_at FROM {INDEX_TABLE} WHERE originator_id=?",
                 (originator_id.hex,),
             )
             rows = curs.fetchall()

@@ -40,6 +40,4 @@ def ensure_schema(env: dict[str, str]) -> None:
         password=env["POSTGRES_PASSWORD"],
         autocommit=True,
     ) as conn:
-        conn.execute(
-            sql.SQL("CREATE SCHEMA IF NOT EXISTS {}").format(sql.Identifier(schema))
-        )
+        conn.execute(sql.SQL("CREATE SCHEMA IF NOT EXISTS {}").format(sql.Identifier(schema)))

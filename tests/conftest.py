@@ -8,6 +8,11 @@ from pathlib import Path
 
 import pg_server
 import pytest
+from story import Story
+
+from domain.application import FundTrail
+from infrastructure.settings import Settings
+from infrastructure.wiring import build_application
 
 
 def _in_ci() -> bool:
@@ -32,9 +37,7 @@ def pg_database_url() -> Iterator[str]:
         pytest.fail(error, pytrace=False)
     if isinstance(server, pg_server.NoServer):
         if _in_ci():
-            pytest.fail(
-                f"PostgreSQL is required in CI but unavailable: {server.reason}"
-            )
+            pytest.fail(f"PostgreSQL is required in CI but unavailable: {server.reason}")
         print(f"\nPostgreSQL tests skipped: {server.reason}")
         pytest.skip(f"no PostgreSQL: {server.reason}")
     with server:
@@ -64,3 +67,31 @@ def database_url(request: pytest.FixtureRequest) -> str:
     fixture_name = "pg_url" if request.param == "postgres" else "sqlite_url"
     url: str = request.getfixturevalue(fixture_name)
     return url
+
+
+@pytest.fixture
+def app() -> Iterator[FundTrail]:
+    """A FundTrail application in memory (unit tests: no I/O)."""
+    application = build_application(Settings(database_url="memory://"))
+    yield application
+    application.close()
+
+
+@pytest.fixture
+def story(app: FundTrail) -> Story:
+    """The cast registered on the in-memory application."""
+    return Story(app).cast()
+
+
+@pytest.fixture
+def store_app(database_url: str) -> Iterator[FundTrail]:
+    """A FundTrail application on a real store: SQLite file, then PostgreSQL."""
+    application = build_application(Settings(database_url=database_url))
+    yield application
+    application.close()
+
+
+@pytest.fixture
+def store_story(store_app: FundTrail) -> Story:
+    """The cast registered on a real store."""
+    return Story(store_app).cast()

@@ -197,15 +197,9 @@ class ServerHandle:
         if name not in self.created_databases or not _DATABASE_NAME_RE.match(name):
             raise PgServerError(f"refusing to drop database {name!r}: not created here")
         with self.params.connect(self.maintenance_db) as conn:
-            force = (
-                sql.SQL(" WITH (FORCE)")
-                if conn.info.server_version >= 130000
-                else sql.SQL("")
-            )
+            force = sql.SQL(" WITH (FORCE)") if conn.info.server_version >= 130000 else sql.SQL("")
             conn.execute(
-                sql.SQL("DROP DATABASE IF EXISTS {}{}").format(
-                    sql.Identifier(name), force
-                )
+                sql.SQL("DROP DATABASE IF EXISTS {}{}").format(sql.Identifier(name), force)
             )
         self.created_databases.remove(name)
 
@@ -251,8 +245,7 @@ def find_bindir() -> Path | NoServer:
         if _has_binaries(Path(override)):
             return Path(override)
         return NoServer(
-            f"{PG_BINDIR_ENV}={override} does not contain "
-            + ", ".join(_REQUIRED_BINARIES)
+            f"{PG_BINDIR_ENV}={override} does not contain " + ", ".join(_REQUIRED_BINARIES)
         )
     initdb = shutil.which("initdb")
     if initdb is not None:
@@ -302,9 +295,7 @@ def find_or_start_server() -> ServerHandle | NoServer:
     run_as: str | None = None
     if os.geteuid() == 0:
         if shutil.which("runuser") is None:
-            return NoServer(
-                "running as root, and runuser is missing to drop privileges"
-            )
+            return NoServer("running as root, and runuser is missing to drop privileges")
         try:
             pwd.getpwnam(CLUSTER_OS_USER)
         except KeyError:
@@ -429,15 +420,12 @@ def _run_pg(
     )
     if check and result.returncode != 0:
         raise PgServerError(
-            f"{' '.join(command)} exited with {result.returncode}:\n"
-            f"{result.stdout}{result.stderr}"
+            f"{' '.join(command)} exited with {result.returncode}:\n{result.stdout}{result.stderr}"
         )
     return result
 
 
-def _wait_until_ready(
-    params: ConnParams, dbname: str, cluster: ThrowawayCluster
-) -> None:
+def _wait_until_ready(params: ConnParams, dbname: str, cluster: ThrowawayCluster) -> None:
     deadline = time.monotonic() + STARTUP_TIMEOUT_S
     while True:
         try:
