@@ -33,7 +33,7 @@ from domain.ports import EventIndex
 from domain.values import Actor, Context, Role
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
-MAX_ATTEMPTS = 8
+MAX_ATTEMPTS = 12
 LOCK_STRIPES = 256
 T = TypeVar("T", bound=Aggregate)
 CLI_ACTOR = Actor(CLI_PERSON_ID, "command line", Role.ADMIN.value, "fundtrail")

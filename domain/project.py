@@ -462,9 +462,9 @@ class Project(Aggregate):
         vouchers: tuple[Voucher, ...],
     ) -> Payment:
         """Pay a tranche to a payee against vouchers; returns the payment."""
-        self._check_can_act(context)
         if self.checkpoint == Checkpoint.COMPLETED:
             raise errors.DisbursementClosed("completion has closed disbursement")
+        self._check_can_act(context)
         self._check_at("disburse", Checkpoint.APPROVAL, Checkpoint.DISBURSEMENT)
         self._check_disclosure_over(DisclosureStage.APPROVAL, context)
         if context.actor.person_id == self.approved_by:
@@ -506,12 +506,12 @@ class Project(Aggregate):
     def reverse_disbursement(self, context: Context, no: int) -> Payment:
         """Reverse payment number no; returns the payment reversed."""
         payment = self.payment(no)
-        self._check_can_act(context)
-        if self.checkpoint != Checkpoint.DISBURSEMENT:
+        if self.checkpoint == Checkpoint.COMPLETED:
             raise errors.DisbursementClosed(
                 "completion has closed disbursement; recover money with a return "
                 "(收回/追回) on the account instead"
             )
+        self._check_can_act(context)
         if payment.reversed:
             raise errors.PaymentAlreadyReversed(f"payment {no} was already reversed")
         if context.actor.person_id == payment.paid_by:

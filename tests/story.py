@@ -48,7 +48,7 @@ def sha(text: str) -> str:
 def voucher(amount: str, name: str | None = None) -> Voucher:
     """A fresh voucher (never claimed before) for an amount."""
     label = name or f"invoice-{next(_voucher_numbers)}.pdf"
-    return Voucher(label, sha(f"{label}:{amount}:{id(object())}"), Decimal(amount))
+    return Voucher(label, sha(f"{label}:{amount}"), Decimal(amount))
 
 
 def req(person: str, on: date, reason: str = "", key: str | None = None) -> Request:
@@ -133,13 +133,18 @@ class Story:
             self.account()
         assert self.account_id is not None
         project_id = self.applied(**kwargs)
+        self.approved_on_account(project_id, approved)
+        return project_id
+
+    def approved_on_account(self, project_id: UUID, approved: str) -> None:
+        """Approve an applied project on the story's account and disclose the approval."""
+        assert self.account_id is not None
         self.app.approve_project(
             req("apr", APPROVED_ON), project_id, Decimal(approved), self.account_id
         )
         self.app.publish_disclosure(
             req("po", APPROVAL_DISCLOSED_ON), project_id, "approval", APPROVAL_DISCLOSED_ON, 7
         )
-        return project_id
 
     def pay(self, project_id: UUID, amount: str, by: str = "fo1") -> int:
         """Pay a tranche against a fresh voucher; returns the disbursement number."""
