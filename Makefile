@@ -28,7 +28,7 @@ lint: $(STAMP)
 	$(BIN)/ruff format --check .
 
 typecheck: $(STAMP)
-	$(BIN)/mypy domain infrastructure projections api tests benchmarks
+	$(BIN)/mypy $(wildcard domain infrastructure projections api tests benchmarks)
 
 test: lint typecheck
 	$(BIN)/pytest
