@@ -8,13 +8,16 @@ from decimal import Decimal
 from typing import Any, ClassVar
 from uuid import UUID
 
+import pytest
 from eventsourcing.domain import Aggregate, MutableOrImmutableAggregate
-from story import PAYABLE_ON, Story, req, voucher
+from story import PAYABLE_ON, SELECTION_DISCLOSED_ON, Story, req, voucher
 
 from domain import errors
 from domain.account import FundAccount
 from domain.application import FundTrail
+from domain.engine import MAX_ATTEMPTS, Outcome
 from domain.project import Project
+from domain.values import Context
 from infrastructure.settings import Settings
 from infrastructure.transcodings import all_transcodings
 from infrastructure.wiring import build_application, ensure_schema
@@ -136,3 +139,37 @@ def test_every_aggregate_at_every_version_equals_its_state_then(database_url: st
         assert _state(replayed) == state, (aggregate_id, version)
     app.close()
     fresh.close()
+
+
+def test_conflicts_that_never_stop_end_in_busy_with_nothing_recorded(
+    store_story: Story, database_url: str
+) -> None:
+    app = store_story.app
+    project_id = store_story.proposed()
+    other = build_application(Settings(database_url=database_url))
+    attempts = 0
+
+    def run_while_another_process_writes(context: Context) -> Outcome:
+        nonlocal attempts
+        attempts += 1
+        stale = app.load(Project, project_id, "project")
+        # Another process records first, every time: our save must conflict.
+        other.raise_objection(req("po2", SELECTION_DISCLOSED_ON), project_id, "selection", "x", "v")
+        stale.record_review(context, "expert", True, "ok")
+        return Outcome(stale, [stale])
+
+    app.publish_disclosure(
+        req("po", SELECTION_DISCLOSED_ON), project_id, "selection", SELECTION_DISCLOSED_ON, 7
+    )
+    with pytest.raises(errors.Busy, match="nothing was recorded, retry"):
+        app.execute(
+            "record_review",
+            req("rev", SELECTION_DISCLOSED_ON),
+            {"project_id": project_id},
+            [project_id],
+            run_while_another_process_writes,
+        )
+    other.close()
+    assert attempts == MAX_ATTEMPTS
+    project = app.get_project(project_id)
+    assert project.reviews == {} and len(project.objections) == MAX_ATTEMPTS
