@@ -1,0 +1,43 @@
+"""What the HTTP app serves from: the application and the read models, built in lifespan."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Annotated, Any
+
+from fastapi import Depends, Request
+
+from domain.application import FundTrail
+
+
+@dataclass
+class Services:
+    """The command side, the read models, and the projection runner (when run in-process)."""
+
+    fundtrail: FundTrail
+    views: Any = None
+    runner: Any = None
+
+    def close(self) -> None:
+        """Stop the runner, then close the stores."""
+        if self.runner is not None:
+            self.runner.stop()
+        if self.views is not None and hasattr(self.views, "close"):
+            self.views.close()
+        self.fundtrail.close()
+
+
+def services_of(request: Request) -> Services:
+    """The services of the app serving this request."""
+    services = getattr(request.app.state, "services", None)
+    if not isinstance(services, Services):
+        raise RuntimeError("the app was not started: its lifespan builds the services")
+    return services
+
+
+def fundtrail_of(request: Request) -> FundTrail:
+    """The FundTrail application serving this request."""
+    return services_of(request).fundtrail
+
+
+App = Annotated[FundTrail, Depends(fundtrail_of)]
