@@ -110,19 +110,16 @@ Day = Annotated[
 """A business date, YYYY-MM-DD."""
 
 
-def text(max_length: int, *, min_length: int = 0) -> Any:
-    """A text field: a JSON string without control characters, bounded in length."""
-    return Annotated[
-        str,
-        StringConstraints(
-            strict=True, min_length=min_length, max_length=max_length, pattern=TEXT_PATTERN
-        ),
-        AfterValidator(_no_controls),
-    ]
+def text(max_length: int, *, min_length: int = 0) -> StringConstraints:
+    """Constraints of a text field: a JSON string, bounded in length, without controls."""
+    return StringConstraints(
+        strict=True, min_length=min_length, max_length=max_length, pattern=TEXT_PATTERN
+    )
 
 
-Name = Annotated[str, text(200, min_length=1)]
-Text = Annotated[str, text(4000)]
+NoControls = AfterValidator(_no_controls)
+Name = Annotated[str, text(200, min_length=1), NoControls]
+Text = Annotated[str, text(4000), NoControls]
 Sha256 = Annotated[
     str,
     StringConstraints(strict=True, pattern=SHA256_PATTERN),
@@ -137,5 +134,5 @@ Flag = Annotated[bool, Field(strict=True)]
 Year = Annotated[int, Field(strict=True, ge=1949, le=2200, examples=[2017])]
 Score = Annotated[int, Field(strict=True, ge=0, le=100, examples=[88])]
 Days = Annotated[int, Field(strict=True, ge=1, le=3650, examples=[7])]
-HouseholdId = Annotated[str, text(64, min_length=1), Field(examples=["H-0001"])]
-Statement = Annotated[str, text(4000, min_length=1)]
+HouseholdId = Annotated[str, text(64, min_length=1), NoControls, Field(examples=["H-0001"])]
+Statement = Annotated[str, text(4000, min_length=1), NoControls]

@@ -9,11 +9,11 @@ from uuid import UUID
 from pydantic import BaseModel, ConfigDict, Field
 
 from api.commands import CommandBody
-from api.fields import Amount, HouseholdId, Name, Yuan, text
+from api.fields import Amount, HouseholdId, Name, NoControls, Yuan, text
 from domain.values import Category
 from domain.views import ProjectView
 
-Place = Annotated[str, text(200)]
+Place = Annotated[str, text(200), NoControls]
 
 
 class RegionIn(BaseModel):
