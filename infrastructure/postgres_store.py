@@ -1,8 +1,8 @@
 """PostgreSQL store: the library's recorder, plus what must be written with the events.
 
-The recorded-time index is written in the insert transaction, after the library has
-taken its EXCLUSIVE table lock (the `_insert_stored_events` path), so clock_timestamp()
-follows notification order.
+The recorded-time index and the hash chain (infrastructure.integrity) are written in the
+insert transaction, after the library has taken its EXCLUSIVE table lock (the
+`_insert_stored_events` path), so clock_timestamp() and the chain follow notification order.
 """
 
 from __future__ import annotations
@@ -21,6 +21,8 @@ from eventsourcing.postgres import (
 from psycopg import Cursor
 from psycopg.rows import DictRow
 from psycopg.sql import SQL, Composed, Identifier
+
+from infrastructure.integrity import guards, postgres_chain
 
 INDEX_TABLE = "event_index"
 
@@ -47,6 +49,8 @@ class IndexedPostgresApplicationRecorder(PostgresApplicationRecorder):
                 i=Identifier(f"{INDEX_TABLE}_time"), t=self.index_table
             )
         )
+        self.sql_create_statements.extend(postgres_chain.create_statements(datastore.schema))
+        self.sql_create_statements.extend(guards.append_only_statements(datastore.schema))
 
     def _fetch_ids_after_insert_events(
         self,
@@ -54,7 +58,7 @@ class IndexedPostgresApplicationRecorder(PostgresApplicationRecorder):
         stored_events: Sequence[StoredEvent],
         **kwargs: Any,
     ) -> Sequence[int] | None:
-        """After the locked insert: write the index rows in the same transaction."""
+        """After the locked insert: write the index rows and chain links in the same transaction."""
         ids = super()._fetch_ids_after_insert_events(curs, stored_events, **kwargs)
         if ids:
             curs.execute(
@@ -68,6 +72,7 @@ class IndexedPostgresApplicationRecorder(PostgresApplicationRecorder):
                     list(ids),
                 ),
             )
+            postgres_chain.append_links(curs, self.datastore.schema, stored_events, ids)
         return ids
 
     def _select_one(self, query: Composed, params: Sequence[Any]) -> Any:

@@ -27,6 +27,25 @@ class Settings(BaseSettings):
     )
     aggregate_cache_size: int = Field(default=1000, ge=0)
     pool_size: int = Field(default=5, ge=1)
+    # Integrity (infrastructure.integrity): the key that signs checkpoints, and where else
+    # checkpoints are kept, because deleted rows can only be caught against a copy outside.
+    signing_key_file: Path = Field(
+        default=Path("fundtrail-signing.key"),
+        description="Ed25519 private key (PEM) from `fundtrail keys init`; public key beside it.",
+    )
+    checkpoint_file: Path = Field(
+        default=Path("fundtrail-checkpoints.jsonl"),
+        description="Append-only file outside the database that every checkpoint is added to.",
+    )
+    checkpoint_every_events: int = Field(
+        default=1000, ge=1, description="Sign a checkpoint after this many new events..."
+    )
+    checkpoint_every_seconds: float = Field(
+        default=300.0, gt=0, description="...or this long after the last, if anything is new."
+    )
+    verify_every_seconds: float = Field(
+        default=1.0, gt=0, description="How often the server verifies newly recorded events."
+    )
 
     @field_validator("database_url")
     @classmethod

@@ -1,8 +1,8 @@
 """SQLite store: the library's recorder, plus what must be written with the events.
 
 Writes start with BEGIN IMMEDIATE, so a second process cannot interleave between the
-read of the last index row and the insert; the recorded-time index is written in the
-same transaction as the events.
+read of the last index row and the insert; the recorded-time index and the hash chain
+(infrastructure.integrity) are written in the same transaction as the events.
 """
 
 from __future__ import annotations
@@ -19,6 +19,8 @@ from eventsourcing.sqlite import (
     SQLiteFactory,
     SQLiteTransaction,
 )
+
+from infrastructure.integrity import sqlite_chain
 
 INDEX_TABLE = "event_index"
 TIME_FORMAT = "%Y-%m-%dT%H:%M:%S.%f+00:00"  # fixed width, so text order is time order
@@ -47,12 +49,13 @@ class IndexedSQLiteApplicationRecorder(SQLiteApplicationRecorder):
             "PRIMARY KEY (originator_id, originator_version))",
             f"CREATE INDEX IF NOT EXISTS {INDEX_TABLE}_time "
             f"ON {INDEX_TABLE} (originator_id, recorded_at)",
+            *sqlite_chain.create_statements(),
         ]
 
     def insert_events(
         self, stored_events: Sequence[StoredEvent], **kwargs: Any
     ) -> Sequence[int] | None:
-        """Insert events and their index rows in one BEGIN IMMEDIATE transaction."""
+        """Insert events, their index rows and chain links in one BEGIN IMMEDIATE transaction."""
         with (
             self.datastore.get_connection(commit=True) as conn,
             ImmediateTransaction(conn, commit=True) as curs,
@@ -61,6 +64,7 @@ class IndexedSQLiteApplicationRecorder(SQLiteApplicationRecorder):
             ids = self._insert_events(curs, stored_events, **kwargs)
             if ids:
                 self._write_index(curs, stored_events, ids)
+                sqlite_chain.append_links(curs, stored_events, ids)
             return ids
 
     def _write_index(
