@@ -1,0 +1,119 @@
+"""`fundtrail projections rebuild|check` and `fundtrail worker`: the views from the CLI.
+
+Registered on the `fundtrail` CLI when api.cli imports this module (its last import).
+"""
+
+from __future__ import annotations
+
+import signal
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from types import FrameType
+from typing import Annotated
+
+import typer
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+from api.cli import cli
+from domain.errors import FundtrailError
+from infrastructure.settings import Settings
+from projections import maintenance
+from projections.catalog import VIEWS
+from projections.runner import ViewsRunner
+from projections.source import Progress as ProgressCallback
+
+projections = typer.Typer(
+    help="Read models (视图): rebuild from the events, check against a rebuild.",
+    no_args_is_help=True,
+)
+PLAIN_STEPS = 20  # without a terminal, about one line per 5 %
+
+
+@contextmanager
+def progress_reporter(label: str) -> Iterator[ProgressCallback]:
+    """A rich progress bar on a terminal, plain lines otherwise."""
+    if sys.stdout.isatty():
+        columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn())
+        with Progress(*columns, TimeElapsedColumn()) as bar:
+            task = bar.add_task(label, total=None)
+
+            def update(done: int, target: int) -> None:
+                bar.update(task, completed=done, total=target)
+
+            yield update
+        return
+    shown = -1
+
+    def line(done: int, target: int) -> None:
+        nonlocal shown
+        step = done * PLAIN_STEPS // target if target else PLAIN_STEPS
+        if step != shown:
+            shown = step
+            typer.echo(f"{label}: {done}/{target} notifications")
+
+    yield line
+
+
+def _names(name: str | None) -> list[str] | None:
+    if name is not None and name not in VIEWS:
+        typer.echo(f"error: no view named {name!r}; views: {', '.join(VIEWS)}", err=True)
+        raise typer.Exit(code=2)
+    return None if name is None else [name]
+
+
+@projections.command("rebuild")
+def rebuild(
+    name: Annotated[str | None, typer.Argument(help="One view; all views when omitted.")] = None,
+) -> None:
+    """Rebuild views from zero (a shadow built from the events, then swapped in)."""
+    names = _names(name)
+    with progress_reporter(f"rebuilding {name or 'all views'}") as progress:
+        positions = maintenance.rebuild(Settings(), names, progress=progress)
+    for view, position in positions.items():
+        typer.echo(f"rebuilt {view} up to notification {position}")
+
+
+@projections.command("check")
+def check(
+    name: Annotated[str | None, typer.Argument(help="One view; all views when omitted.")] = None,
+) -> None:
+    """Rebuild into a shadow and report every live row that differs (exit 1 if any)."""
+    names = _names(name)
+    try:
+        with progress_reporter(f"checking {name or 'all views'}") as progress:
+            differences, positions = maintenance.check(Settings(), names, progress=progress)
+    except (maintenance.ViewKeptMoving, FundtrailError) as exc:
+        typer.echo(f"error: {exc}", err=True)
+        raise typer.Exit(code=2) from None
+    for difference in differences:
+        typer.echo(difference.describe())
+    checked = ", ".join(f"{v} at {p}" for v, p in positions.items())
+    if differences:
+        typer.echo(f"{len(differences)} row(s) differ from a rebuild ({checked})", err=True)
+        raise typer.Exit(code=1)
+    typer.echo(f"ok: every view equals a rebuild from the events ({checked})")
+
+
+def worker(
+    batch_size: Annotated[
+        int, typer.Option(min=1, max=100_000, help="Events per transaction.")
+    ] = 1000,
+) -> None:
+    """Keep the views up to date as a separate process (use with `serve --no-projections`)."""
+    settings = Settings()
+    runner = ViewsRunner(settings, batch_size=batch_size)
+
+    def stop(signum: int, frame: FrameType | None) -> None:
+        runner.stop()
+
+    signal.signal(signal.SIGTERM, stop)
+    signal.signal(signal.SIGINT, stop)
+    how = "LISTEN/NOTIFY" if settings.is_postgres else "polling the notification log"
+    typer.echo(f"worker: keeping {len(runner.views)} views up to date ({how}); Ctrl-C stops")
+    runner.run_forever()
+    typer.echo("worker: stopped")
+
+
+cli.add_typer(projections, name="projections")
+cli.command("worker")(worker)
