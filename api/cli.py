@@ -45,6 +45,9 @@ def add_official(
     typer.echo(json.dumps({"person_id": person_id, "token": result.extra["token"]}))
 
 
+import api.cli_projections  # noqa: E402, F401 (adds `projections` and `worker` to cli)
+
+
 def main() -> None:
     """Entry point of the console script."""
     cli()
