@@ -36,6 +36,7 @@ TAGS: list[dict[str, Any]] = [
     },
     {"name": "disclosures 公示", "description": "The three disclosures and objections (异议)."},
     {"name": "disbursements 发放", "description": "Payments against vouchers (报账制)."},
+    {"name": "accountability 终身追责", "description": "Who decided what, for life."},
     {"name": "reports 报表", "description": "Monthly dispatch (一月一调度)."},
 ]
 

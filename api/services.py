@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import Depends, Request
 
 from domain.application import FundTrail
+from projections.queries import ReadModels
+from projections.runner import ViewsRunner
 
 
 @dataclass
@@ -15,14 +17,14 @@ class Services:
     """The command side, the read models, and the projection runner (when run in-process)."""
 
     fundtrail: FundTrail
-    views: Any = None
-    runner: Any = None
+    views: ReadModels | None = None
+    runner: ViewsRunner | None = None
 
     def close(self) -> None:
         """Stop the runner, then close the stores."""
         if self.runner is not None:
             self.runner.stop()
-        if self.views is not None and hasattr(self.views, "close"):
+        if self.views is not None:
             self.views.close()
         self.fundtrail.close()
 

@@ -109,6 +109,9 @@ class CommandApplication(Application[UUID]):
             raise errors.NotFound(f"no {what} with id {aggregate_id}") from None
         if not isinstance(aggregate, cls):
             raise errors.NotFound(f"no {what} with id {aggregate_id}")
+        if version is not None and aggregate.version != version:
+            # The library answers the latest version for one beyond it: say it is not there.
+            raise errors.NotFound(f"{what} {aggregate_id} has no version {version}")
         return aggregate
 
     def load_reference(self, cls: type[T], aggregate_id: UUID, what: str) -> T:

@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
-from pydantic import ConfigDict, Field
+from datetime import date
+from uuid import UUID
+
+from pydantic import BaseModel, ConfigDict, Field
 
 from api.commands import CommandBody
-from api.fields import Day, Days, Name, Statement
+from api.fields import Day, Days, Name, Statement, Yuan
+from api.models.projects import RegionIn
 from domain.values import DisclosureStage
+from projections.rows import DisclosureRow, Page
 
 
 class Publish(CommandBody):
@@ -57,3 +62,54 @@ class Resolve(CommandBody):
     )
 
     resolution: Statement = Field(description="How it was resolved (处理结果).")
+
+
+class ObjectionCounts(BaseModel):
+    """Objections raised against a disclosure: open and resolved."""
+
+    open: int
+    resolved: int
+
+
+class DisclosureRowOut(BaseModel):
+    """A public disclosure (公示): public figures only, never household ids."""
+
+    project_id: UUID
+    project_name: str
+    region: RegionIn
+    stage: str = Field(description="selection 村级公示, approval 审批公告, completion 结果公示.")
+    published_on: date
+    ends_on: date = Field(description="The first day after the period.")
+    planned_budget: Yuan
+    approved_amount: Yuan | None
+    disbursed: Yuan
+    beneficiaries: int = Field(description="How many households (a count, never ids).")
+    objections: ObjectionCounts
+
+
+class DisclosuresOut(BaseModel):
+    """One page of the public disclosure board."""
+
+    disclosures: list[DisclosureRowOut]
+    next: str | None = Field(description="Cursor of the next page, or null.")
+
+
+def disclosures_out(page: Page[DisclosureRow]) -> DisclosuresOut:
+    """A board page as answered."""
+    rows = [
+        DisclosureRowOut(
+            project_id=r.project_id,
+            project_name=r.project_name,
+            region=RegionIn(**vars(r.region)),
+            stage=r.stage,
+            published_on=r.published_on,
+            ends_on=r.ends_on,
+            planned_budget=r.planned_budget,
+            approved_amount=r.approved_amount,
+            disbursed=r.disbursed,
+            beneficiaries=r.beneficiaries,
+            objections=ObjectionCounts(open=r.objections_open, resolved=r.objections_resolved),
+        )
+        for r in page.items
+    ]
+    return DisclosuresOut(disclosures=rows, next=page.next)

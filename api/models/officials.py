@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import datetime
-from uuid import UUID
-
 from pydantic import BaseModel, ConfigDict, Field
 
 from api.commands import CommandBody
@@ -56,24 +53,3 @@ class OfficialOut(BaseModel):
     org: str
     roles: list[str]
     version: int
-
-
-class DecisionOut(BaseModel):
-    """One decision a person made (终身追责)."""
-
-    model_config = ConfigDict(extra="allow")
-
-    project_id: UUID | None = None
-    account_id: UUID | None = None
-    checkpoint: str | None = Field(description="Null for account actions.")
-    action: str
-    role: str
-    org: str
-    recorded_at: datetime
-
-
-class DecisionsOut(BaseModel):
-    """Every decision a person ever made, whatever roles they hold today."""
-
-    decisions: list[DecisionOut]
-    next: str | None = Field(description="Cursor for the next page, or null.")

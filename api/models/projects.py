@@ -12,6 +12,7 @@ from api.commands import CommandBody
 from api.fields import Amount, HouseholdId, Name, NoControls, Yuan, text
 from domain.values import Category
 from domain.views import ProjectView
+from projections.rows import Page, RegisterRow
 
 Place = Annotated[str, text(200), NoControls]
 
@@ -168,3 +169,34 @@ def project_out(view: ProjectView) -> ProjectOut:
         score=view.score,
         latest_effective_on=view.latest_effective_on,
     )
+
+
+class RegisterRowOut(BaseModel):
+    """A project in the register (项目库)."""
+
+    id: UUID
+    name: str
+    region: RegionIn
+    category: str
+    checkpoint: str
+    status: str
+    fiscal_year: int
+    planned_budget: Yuan
+    requested_amount: Yuan | None
+    approved_amount: Yuan | None
+    disbursed: Yuan
+    account_id: UUID | None
+    version: int
+
+
+class RegisterOut(BaseModel):
+    """One page of the register."""
+
+    projects: list[RegisterRowOut]
+    next: str | None = Field(description="Cursor of the next page, or null.")
+
+
+def register_out(page: Page[RegisterRow]) -> RegisterOut:
+    """A register page as answered."""
+    rows = [RegisterRowOut(**{**vars(r), "region": RegionIn(**vars(r.region))}) for r in page.items]
+    return RegisterOut(projects=rows, next=page.next)

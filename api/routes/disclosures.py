@@ -4,14 +4,24 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Query
 from fastapi.responses import JSONResponse
 
 from api.commands import Asker, ObjectionRecorded, command, post_command, recorded
 from api.guards import GuardedRoute
-from api.models.disclosures import Publish, RaiseObjection, Resolve
+from api.models.disclosures import (
+    DisclosuresOut,
+    Publish,
+    RaiseObjection,
+    Resolve,
+    disclosures_out,
+)
+from api.paging import After, Limit
 from api.paths import Number, ProjectId, objection_in_path, project_in_path
+from api.problems import problem_responses
 from api.services import App
+from api.views import Views
+from domain.values import DisclosureStage
 
 router = APIRouter(route_class=GuardedRoute, tags=["disclosures 公示"])
 
@@ -77,3 +87,25 @@ def resolve_objection(
 ) -> JSONResponse:
     """Resolve objection n."""
     return recorded(app.resolve_objection(asker.request(body), project_id, no, body.resolution))
+
+
+@router.get(
+    "/disclosures",
+    response_model=DisclosuresOut,
+    responses=problem_responses(422),
+    summary="The public disclosure board (公示栏), no token needed",
+    description="Public figures only: household ids never appear, only their count.",
+)
+def get_disclosures(
+    views: Views,
+    city: Annotated[str | None, Query(max_length=200)] = None,
+    county: Annotated[str | None, Query(max_length=200)] = None,
+    stage: Annotated[DisclosureStage | None, Query()] = None,
+    limit: Limit = 100,
+    after: After = None,
+) -> DisclosuresOut:
+    """Disclosures, newest first, a page at a time."""
+    page = views.disclosures(
+        city=city, county=county, stage=stage.value if stage else None, limit=limit, after=after
+    )
+    return disclosures_out(page)

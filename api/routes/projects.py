@@ -11,12 +11,20 @@ from pydantic import AwareDatetime
 from api.auth import Authenticated
 from api.commands import ETAG_HEADER, Asker, command, post_command, recorded
 from api.guards import GuardedRoute
-from api.models.projects import ProjectOut, ProposeProject, project_out
+from api.models.projects import (
+    ProjectOut,
+    ProposeProject,
+    RegisterOut,
+    project_out,
+    register_out,
+)
+from api.paging import After, Limit
 from api.paths import ProjectId, project_in_path
 from api.problems import problem_responses
 from api.services import App
+from api.views import Views
 from domain import errors
-from domain.values import Region
+from domain.values import Category, Checkpoint, Region, Status
 
 router = APIRouter(route_class=GuardedRoute, tags=["projects 项目"])
 
@@ -71,3 +79,41 @@ def get_project(
         view = app.get_project(project_id, version)
     answer = project_out(view)
     return JSONResponse(answer.model_dump(mode="json"), headers={"ETag": f'"{view.version}"'})
+
+
+Filter = Annotated[str | None, Query(max_length=200)]
+
+
+@router.get(
+    "/projects",
+    response_model=RegisterOut,
+    responses=problem_responses(401, 422),
+    summary="The project register (项目库)",
+    description="Filters combine; `q` searches names. Unknown enum values are 422.",
+)
+def get_register(
+    viewer: Authenticated,
+    views: Views,
+    city: Filter = None,
+    county: Filter = None,
+    category: Annotated[Category | None, Query()] = None,
+    checkpoint: Annotated[Checkpoint | None, Query()] = None,
+    status: Annotated[Status | None, Query()] = None,
+    fiscal_year: Annotated[int | None, Query(ge=1949, le=2200)] = None,
+    q: Annotated[str | None, Query(max_length=200, description="Name contains.")] = None,
+    limit: Limit = 100,
+    after: After = None,
+) -> RegisterOut:
+    """Projects in the order they were proposed, a page at a time."""
+    page = views.register(
+        city=city,
+        county=county,
+        category=category.value if category else None,
+        checkpoint=checkpoint.value if checkpoint else None,
+        status=status.value if status else None,
+        fiscal_year=fiscal_year,
+        q=q,
+        limit=limit,
+        after=after,
+    )
+    return register_out(page)

@@ -54,6 +54,7 @@ class HttpStory:
     client: TestClient
     tokens: dict[str, str] = field(default_factory=dict)
     account_id: str | None = None
+    position: int = 0
 
     @property
     def app(self) -> FundTrail:
@@ -65,13 +66,26 @@ class HttpStory:
         return {"Authorization": f"Bearer {self.tokens[person]}", **extra}
 
     def post(
-        self, person: str, path: str, body: Body | None = None, expect: int = 201, **headers: str
+        self,
+        person: str,
+        path: str,
+        body: Body | None = None,
+        expect: int = 201,
+        headers: dict[str, str] | None = None,
     ) -> Body:
         """POST as a person; assert the status; return the JSON answer."""
-        response = self.client.post(API + path, json=body, headers=self.headers(person, **headers))
+        sent = self.headers(person, **(headers or {}))
+        response = self.client.post(API + path, json=body, headers=sent)
         assert response.status_code == expect, response.text
         answer: Body = response.json()
+        self.position = max(self.position, int(answer.get("position", 0)))
         return answer
+
+    def settled(self) -> HttpStory:
+        """Wait until the read models reflect every command this story made."""
+        views = services_of_client(self.client).views
+        assert views is not None and views.wait_for(self.position, timeout=10.0)
+        return self
 
     def refused(
         self,
@@ -80,11 +94,12 @@ class HttpStory:
         body: Body | None,
         status: int,
         match: str,
-        **headers: str,
+        headers: dict[str, str] | None = None,
     ) -> Body:
         """POST is refused with a problem (status, detail matching) and records nothing."""
         before = self.app.recorder.max_notification_id()
-        response = self.client.post(API + path, json=body, headers=self.headers(person, **headers))
+        sent = self.headers(person, **(headers or {}))
+        response = self.client.post(API + path, json=body, headers=sent)
         assert response.status_code == status, response.text
         assert response.headers["content-type"] == "application/problem+json"
         problem: Body = response.json()
