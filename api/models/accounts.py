@@ -109,7 +109,8 @@ class LedgerEntryOut(BaseModel):
 
     entry_no: int
     kind: str = Field(
-        description="allocation 下达, earmark 预留, payment 支付, reversal 冲销, return 收回."
+        description="allocation 下达, earmark 预留, payment 支付, reversal 冲销, return 收回, "
+        "earmark_release 释放 (the unpaid earmark at completion)."
     )
     amount: Yuan
     project_id: UUID | None

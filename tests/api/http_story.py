@@ -7,7 +7,7 @@ from datetime import date
 from itertools import count
 from typing import Any
 
-from fastapi.testclient import TestClient
+import httpx
 from story import (
     APPLIED_ON,
     APPROVAL_DISCLOSED_ON,
@@ -51,7 +51,8 @@ def voucher(amount: str) -> Body:
 class HttpStory:
     """Drives the application through its HTTP API with the cast of tests/story.py."""
 
-    client: TestClient
+    client: httpx.Client
+    services: Services
     tokens: dict[str, str] = field(default_factory=dict)
     account_id: str | None = None
     position: int = 0
@@ -59,7 +60,7 @@ class HttpStory:
     @property
     def app(self) -> FundTrail:
         """The application behind the HTTP API (to look at the store, never to act)."""
-        return services_of_client(self.client).fundtrail
+        return self.services.fundtrail
 
     def headers(self, person: str, **extra: str) -> dict[str, str]:
         """Authorization for a cast member, plus any extra headers."""
@@ -83,7 +84,7 @@ class HttpStory:
 
     def settled(self) -> HttpStory:
         """Wait until the read models reflect every command this story made."""
-        views = services_of_client(self.client).views
+        views = self.services.views
         assert views is not None and views.wait_for(self.position, timeout=10.0)
         return self
 
@@ -237,10 +238,3 @@ class HttpStory:
         )
         self.post("eva", f"/projects/{project_id}/evaluation", body)
         return project_id
-
-
-def services_of_client(client: TestClient) -> Services:
-    """The services of the app a TestClient drives."""
-    services = getattr(client.app, "state").services  # noqa: B009 - app is typed as ASGIApp
-    assert isinstance(services, Services)
-    return services
