@@ -45,7 +45,8 @@ def add_official(
     typer.echo(json.dumps({"person_id": person_id, "token": result.extra["token"]}))
 
 
-import api.cli_projections  # noqa: E402, F401 (adds `projections` and `worker` to cli)
+import api.cli_integrity  # noqa: E402 (adds keys, verify, checkpoint, export, db)
+import api.cli_projections  # noqa: E402 (adds `projections` and `worker` to cli)
 import api.cli_serve  # noqa: E402, F401 (adds `serve`)
 
 
