@@ -30,9 +30,9 @@ def free_port() -> int:
 def served(tmp_path: Path) -> Iterator[tuple[str, str, Path]]:
     """`fundtrail serve` on a SQLite file, with a first admin made by the CLI."""
     env = {**os.environ, "FUNDTRAIL_DATABASE_URL": f"sqlite:///{tmp_path / 'ft.db'}"}
+    person = ["--person-id", "po", "--name", "Zhang Wei 张伟", "--org", "Yinan 沂南县扶贫办"]
     added = subprocess.run(
-        [FUNDTRAIL, "officials", "add", "--person-id", "po", "--name", "Zhang Wei 张伟"]
-        + ["--org", "Yinan 沂南县扶贫办", "--role", "project_officer", "--role", "admin"],
+        [FUNDTRAIL, "officials", "add", *person, "--role", "project_officer", "--role", "admin"],
         env=env,
         capture_output=True,
         text=True,

@@ -17,7 +17,8 @@ CHECKPOINTS = ("selection", "establishment", "application", "approval", "disburs
 def test_selection_to_benefit_through_http_and_what_the_queries_then_say(hs: HttpStory) -> None:
     project_id = hs.evaluated()
     project = hs.get("aud", f"/projects/{project_id}")
-    assert (project["checkpoint"], project["status"], project["version"]) == ("benefit", "closed", 14)
+    assert (project["checkpoint"], project["status"]) == ("benefit", "closed")
+    assert project["version"] == 14
     assert (project["approved_amount"], project["disbursed"]) == ("280000.00", "250000.00")
     hs.settled()
 
