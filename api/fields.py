@@ -136,3 +136,6 @@ Score = Annotated[int, Field(strict=True, ge=0, le=100, examples=[88])]
 Days = Annotated[int, Field(strict=True, ge=1, le=3650, examples=[7])]
 HouseholdId = Annotated[str, text(64, min_length=1), NoControls, Field(examples=["H-0001"])]
 Statement = Annotated[str, text(4000, min_length=1), NoControls]
+
+# Lists whose items must differ say so, so that clients and fuzzers know it too.
+UNIQUE: dict[str, Any] = {"json_schema_extra": {"uniqueItems": True}}

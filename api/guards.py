@@ -54,6 +54,14 @@ def guards_of(dependant: Dependant) -> list[Guard]:
     return sorted(found, key=lambda g: g.phase)
 
 
+def query_names(dependant: Dependant) -> set[str]:
+    """The query parameters a route takes, its dependencies' included."""
+    names = {field.alias for field in dependant.query_params}
+    for sub in dependant.dependencies:
+        names |= query_names(sub)
+    return names
+
+
 class ReadRequest(Request):
     """A request whose body was already read (bounded) and parsed (strictly)."""
 
@@ -99,6 +107,23 @@ def parse_json(raw: bytes, content_type: str) -> Any:
         raise _body_error("json_invalid", f"the body is not valid JSON: {exc}") from None
 
 
+def check_query(request: Request, known: set[str]) -> None:
+    """Refuse query parameters the route does not take: a misspelt `as_of` is no filter."""
+    unknown = sorted(set(request.query_params) - known)
+    if unknown:
+        allowed = ", ".join(sorted(known)) or "none"
+        raise RequestValidationError(
+            [
+                {
+                    "type": "extra_forbidden",
+                    "loc": ("query", name),
+                    "msg": f"unknown; allowed: {allowed}",
+                }
+                for name in unknown
+            ]
+        )
+
+
 def _body_error(kind: str, message: str) -> RequestValidationError:
     return RequestValidationError([{"type": kind, "loc": ("body",), "msg": message}])
 
@@ -113,6 +138,7 @@ class GuardedRoute(APIRoute):
         early = [g for g in guards if g.phase < PATH_PHASE]
         late = [g for g in guards if g.phase >= PATH_PHASE]
         takes_body = self.body_field is not None
+        known_query = query_names(self.dependant)
 
         async def guarded(request: Request) -> Response:
             for guard in early:
@@ -120,6 +146,7 @@ class GuardedRoute(APIRoute):
             raw = await read_bounded(request) if takes_body else b""
             for guard in late:
                 await run_in_threadpool(guard.resolve, request)
+            check_query(request, known_query)
             if takes_body:
                 parsed = parse_json(raw, request.headers.get("content-type", ""))
                 request = ReadRequest(request, raw, parsed)

@@ -8,7 +8,7 @@ from uuid import UUID
 from pydantic import BaseModel, ConfigDict, Field
 
 from api.commands import CommandBody
-from api.fields import Amount, Name, Year, Yuan
+from api.fields import UNIQUE, Amount, Name, Year, Yuan
 from domain.values import Category
 from domain.views import AccountView
 from projections.rows import AccountFigures, LedgerEntry, Page
@@ -40,7 +40,7 @@ class OpenAccount(CommandBody):
     fiscal_year: Year = Field(description="Fiscal year (年度).")
     region: Name = Field(description="The city (市) the account serves.")
     purposes: list[Category] = Field(
-        min_length=1, max_length=6, description="Categories it may fund (专款专用)."
+        min_length=1, max_length=6, description="Categories it may fund (专款专用).", **UNIQUE
     )
 
 

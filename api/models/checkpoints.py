@@ -7,7 +7,7 @@ from uuid import UUID
 from pydantic import ConfigDict, Field
 
 from api.commands import CommandBody
-from api.fields import Amount, Day, Flag, HouseholdId, MoneyIn, Name, Score, Text
+from api.fields import UNIQUE, Amount, Day, Flag, HouseholdId, MoneyIn, Name, Score, Text
 from domain.values import ReviewKind
 
 
@@ -103,7 +103,10 @@ class Evaluation(CommandBody):
     )
 
     households_benefited: list[HouseholdId] = Field(
-        default_factory=list, max_length=20000, description="Households that benefited (受益户)."
+        default_factory=list,
+        max_length=20000,
+        description="Households that benefited (受益户).",
+        **UNIQUE,
     )
     income_increase: MoneyIn = Field(description="Income increase (增收), yuan.")
     score: Score = Field(description="Score 0–100 (评分).")

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pydantic import BaseModel, ConfigDict, Field
 
 from api.commands import CommandBody
-from api.fields import Name, PersonId
+from api.fields import UNIQUE, Name, PersonId
 from domain.values import Role
 
 
@@ -30,7 +30,7 @@ class RegisterOfficial(CommandBody):
     person_id: PersonId
     name: Name = Field(description="Full name (姓名).")
     org: Name = Field(description="Organisation (单位).")
-    roles: list[Role] = Field(min_length=1, max_length=7, description="Roles (角色).")
+    roles: list[Role] = Field(min_length=1, max_length=7, description="Roles (角色).", **UNIQUE)
 
 
 class ChangeRoles(CommandBody):
@@ -41,8 +41,8 @@ class ChangeRoles(CommandBody):
         json_schema_extra={"examples": [{"grant": ["auditor"], "revoke": [], "reason": "moved"}]},
     )
 
-    grant: list[Role] = Field(default_factory=list, max_length=7)
-    revoke: list[Role] = Field(default_factory=list, max_length=7)
+    grant: list[Role] = Field(default_factory=list, max_length=7, **UNIQUE)
+    revoke: list[Role] = Field(default_factory=list, max_length=7, **UNIQUE)
 
 
 class OfficialOut(BaseModel):

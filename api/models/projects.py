@@ -9,7 +9,7 @@ from uuid import UUID
 from pydantic import BaseModel, ConfigDict, Field
 
 from api.commands import CommandBody
-from api.fields import Amount, HouseholdId, Name, NoControls, Yuan, text
+from api.fields import UNIQUE, Amount, HouseholdId, Name, NoControls, Yuan, text
 from domain.values import Category
 from domain.views import ProjectView
 from projections.rows import Page, RegisterRow
@@ -62,6 +62,7 @@ class ProposeProject(CommandBody):
         default_factory=list,
         max_length=20000,
         description="Registered poor households (建档立卡贫困户), by household id.",
+        **UNIQUE,
     )
 
 

@@ -16,7 +16,7 @@ router = APIRouter(route_class=GuardedRoute, tags=["reports 报表"])
 
 Month = Annotated[
     str,
-    Query(pattern=r"^[0-9]{4}-(0[1-9]|1[0-2])$", description="YYYY-MM.", examples=["2017-06"]),
+    Query(pattern=r"^[1-9][0-9]{3}-(0[1-9]|1[0-2])$", description="YYYY-MM.", examples=["2017-06"]),
 ]
 
 
