@@ -14,6 +14,7 @@ from api.cli_verify import fail
 from infrastructure.integrity.guards import RoleError, grant_app_role
 from infrastructure.settings import Settings
 from infrastructure.wiring import build_application
+from projections.queries import build_read_models
 
 db = typer.Typer(help="Database administration (PostgreSQL) (数据库管理).", no_args_is_help=True)
 
@@ -33,8 +34,10 @@ def grant_app_role_command(
     if not settings.is_postgres:
         fail("grant-app-role is for PostgreSQL (FUNDTRAIL_DATABASE_URL=postgresql://...)")
     password = _password(password_file)
-    # The owner creates every table and trigger; the app role will never create any.
-    build_application(settings.model_copy(update={"create_tables": True})).close()
+    # The owner creates every table and trigger (events and views); the app role creates none.
+    owner = settings.model_copy(update={"create_tables": True})
+    build_application(owner).close()
+    build_read_models(owner).close()
     env = settings.eventsourcing_env()
     conninfo = make_conninfo(
         dbname=env["POSTGRES_DBNAME"],

@@ -18,6 +18,7 @@ from uuid import UUID
 
 import pg_server
 from psycopg import sql
+from story import PAYABLE_ON, Story, req, voucher
 from typer.testing import CliRunner, Result
 
 from api.cli import cli
@@ -289,4 +290,54 @@ class Shell:
 
     def run(self, *args: str) -> Result:
         """Run one command; its output and exit code."""
-        return CliRunner().invoke(cli, list(args), env=self.env())
+        return self.run_with({}, *args)
+
+    def run_with(self, env: dict[str, str], *args: str) -> Result:
+        """Run one command with more settings in the environment."""
+        return CliRunner().invoke(cli, list(args), env={**self.env(), **env})
+
+
+@dataclass
+class Sealed:
+    """A store with a whole story, a signing key and a checkpoint, and raw access to it."""
+
+    shell: Shell
+    raw: RawStore
+    project_id: UUID
+    account_id: UUID
+    second_id: UUID  # a project approved and paid, still open
+
+    def project_row(self, version: int) -> Row:
+        """The event row of one version of the project."""
+        return self.raw.row_of(self.project_id, version)
+
+    def verify(self, *args: str) -> tuple[int, str]:
+        """`fundtrail verify`: its exit code and output."""
+        result = self.shell.run("verify", *args)
+        return result.exit_code, result.output
+
+
+def whole_story(story: Story) -> tuple[UUID, UUID]:
+    """A project through every checkpoint; another paid with a key reused, reversed, repaid."""
+    project_id = story.evaluated()
+    second = story.approved()
+    reused = voucher("8000.00")
+    pay = story.app.disburse
+    first = pay(req("fo1", PAYABLE_ON, key="pay-1"), second, reused.amount, "coop", (reused,))
+    again = pay(req("fo1", PAYABLE_ON, key="pay-1"), second, reused.amount, "coop", (reused,))
+    assert again.replayed and again.position == first.position
+    story.app.reverse_disbursement(req("fo2", PAYABLE_ON, "wrong payee"), second, 1)
+    pay(req("fo1", PAYABLE_ON), second, reused.amount, "coop", (reused,))
+    story.app.take_snapshot(project_id)
+    return project_id, second
+
+
+def seal(story: Story, url: str, folder: Path) -> Sealed:
+    """The whole story on a store, then `keys init` and `checkpoint`."""
+    project_id, second = whole_story(story)
+    assert story.account_id is not None
+    shell = Shell(url, folder)
+    assert shell.run("keys", "init").exit_code == 0
+    made = shell.run("checkpoint")
+    assert made.exit_code == 0, made.output
+    return Sealed(shell, raw_store(url), project_id, story.account_id, second)

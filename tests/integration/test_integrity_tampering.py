@@ -6,58 +6,16 @@ covers idempotency records, voucher claims (claimed, released, reclaimed) and sn
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from pathlib import Path
-from uuid import UUID
 
 import pytest
-from integrity_support import RawStore, Row, Shell, raw_store
-from story import PAYABLE_ON, Story, req, voucher
-
-
-@dataclass
-class Sealed:
-    """A store with a whole story, a signing key and a checkpoint, and raw access to it."""
-
-    shell: Shell
-    raw: RawStore
-    project_id: UUID
-    account_id: UUID
-
-    def project_row(self, version: int) -> Row:
-        """The event row of one version of the project."""
-        return self.raw.row_of(self.project_id, version)
-
-    def verify(self, *args: str) -> tuple[int, str]:
-        """`fundtrail verify`: its exit code and output."""
-        result = self.shell.run("verify", *args)
-        return result.exit_code, result.output
-
-
-def whole_story(story: Story) -> UUID:
-    """A project through every checkpoint, a key reused, a payment reversed and repaid."""
-    project_id = story.evaluated()
-    second = story.approved()
-    reused = voucher("8000.00")
-    pay = story.app.disburse
-    first = pay(req("fo1", PAYABLE_ON, key="pay-1"), second, reused.amount, "coop", (reused,))
-    again = pay(req("fo1", PAYABLE_ON, key="pay-1"), second, reused.amount, "coop", (reused,))
-    assert again.replayed and again.position == first.position
-    story.app.reverse_disbursement(req("fo2", PAYABLE_ON, "wrong payee"), second, 1)
-    pay(req("fo1", PAYABLE_ON), second, reused.amount, "coop", (reused,))
-    story.app.take_snapshot(project_id)
-    return project_id
+from integrity_support import Sealed, Shell, seal
+from story import Story
 
 
 @pytest.fixture
 def sealed(store_story: Story, database_url: str, tmp_path: Path) -> Sealed:
-    project_id = whole_story(store_story)
-    assert store_story.account_id is not None
-    shell = Shell(database_url, tmp_path)
-    assert shell.run("keys", "init").exit_code == 0
-    made = shell.run("checkpoint")
-    assert made.exit_code == 0, made.output
-    return Sealed(shell, raw_store(database_url), project_id, store_story.account_id)
+    return seal(store_story, database_url, tmp_path)
 
 
 def assert_found(sealed: Sealed, position: int, kind: str, *args: str) -> str:
