@@ -20,6 +20,7 @@ from eventsourcing.domain import Aggregate
 from eventsourcing.persistence import (
     IntegrityError,
     JSONTranscoder,
+    OperationalError,
     RecordConflictError,
     Transcoding,
 )
@@ -173,6 +174,12 @@ class CommandApplication(Application[UUID]):
                 except (IntegrityError, RecordConflictError):
                     # Another process wrote first: re-run on fresh state, with jitter.
                     time.sleep(random.uniform(0, 0.005 * (attempt + 1)))
+                except OperationalError:
+                    # The store's lock was not granted within its timeout: already waited.
+                    raise errors.Busy(
+                        "the store is busy (a lock was not granted in time); retry — with "
+                        "the same Idempotency-Key a retry is safe"
+                    ) from None
         raise errors.Busy("the records this command touches are busy; nothing was recorded, retry")
 
     def _attempt(

@@ -7,12 +7,13 @@ read of the last index row and the insert; the recorded-time index and the hash 
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Sequence
 from datetime import UTC, datetime
 from typing import Any
 from uuid import UUID
 
-from eventsourcing.persistence import StoredEvent
+from eventsourcing.persistence import OperationalError, StoredEvent
 from eventsourcing.sqlite import (
     SQLiteApplicationRecorder,
     SQLiteCursor,
@@ -32,7 +33,11 @@ class ImmediateTransaction(SQLiteTransaction):
     def __enter__(self) -> SQLiteCursor:
         """Begin immediately."""
         cursor = self.connection.cursor()
-        cursor.execute("BEGIN IMMEDIATE")
+        try:
+            cursor.execute("BEGIN IMMEDIATE")
+        except sqlite3.OperationalError as exc:
+            # The lock was not granted in time: the library's kind, as its own errors are.
+            raise OperationalError(exc) from exc
         return cursor
 
 
