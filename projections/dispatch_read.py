@@ -25,7 +25,7 @@ from projections.store import ViewStore
 
 DUE_DAYS = 90
 RATE_PLACES = Decimal("0.0001")
-_MONTH = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
+_MONTH = re.compile(r"([0-9]{4})-(0[1-9]|1[0-2])")
 # Project money kinds, as (approved, earmarked, disbursed) signs.
 EFFECTS = {
     "approval": (1, 0, 0),
@@ -62,7 +62,7 @@ class _Tally:
 
 def month_end(month: str) -> date:
     """The last day of a YYYY-MM month, or InvalidValue."""
-    match = _MONTH.match(month)
+    match = _MONTH.fullmatch(month)
     if not match:
         raise errors.InvalidValue(f"month {month!r} must be YYYY-MM")
     year, mon = int(match[1]), int(match[2])

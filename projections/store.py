@@ -9,12 +9,12 @@ applying events twice or skipping some.
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import AbstractContextManager, nullcontext
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, ClassVar, NamedTuple, Protocol
 
-from eventsourcing.persistence import TrackingRecorder
+from eventsourcing.persistence import IntegrityError, TrackingRecorder
 
 from projections.sql import Dialect, Schema, Table, check_name
 
@@ -80,6 +80,20 @@ class ViewStore(TrackingRecorder, ABC):
 
         def create_table(self) -> None:
             """Create the view's tables and tracking table."""
+
+    def _create_racing(self, create: Callable[[], None]) -> None:
+        """Create tables, tolerating another process creating them at the same moment.
+
+        The loser of the race finds the tracking row (or PostgreSQL's type row) already
+        inserted and gets an IntegrityError; by then the tables exist, so it tries again.
+        """
+        for attempt in range(3):
+            try:
+                create()
+                return
+            except IntegrityError:
+                if attempt == 2:
+                    raise
 
     @property
     def name(self) -> str:

@@ -62,6 +62,10 @@ class PostgresViewStore(ViewStore, PostgresTrackingRecorder):
             )
         )
 
+    def create_table(self) -> None:
+        """Create the tables (a tracking row at 0 included, so that it can be locked)."""
+        self._create_racing(super().create_table)
+
     @contextmanager
     def _writing(self) -> Iterator[Cursorish]:
         with (

@@ -49,7 +49,7 @@ class SQLiteViewStore(ViewStore, SQLiteTrackingRecorder):
 
     def create_table(self) -> None:
         """Create the tables, with a tracking row at 0 (so that it can be locked)."""
-        super().create_table()
+        self._create_racing(super().create_table)
         with self.datastore.transaction(commit=True) as curs:
             curs.execute(
                 f"INSERT INTO {self.names['tracking']} VALUES (?, 0) "
