@@ -8,7 +8,15 @@ from fastapi import APIRouter, Depends
 from fastapi.responses import JSONResponse
 
 from api.auth import Authenticated
-from api.commands import Asker, CommandBody, OfficialRecorded, command, post_command, recorded
+from api.commands import (
+    ETAG_HEADER,
+    Asker,
+    CommandBody,
+    OfficialRecorded,
+    command,
+    post_command,
+    recorded,
+)
 from api.guards import GuardedRoute
 from api.models.officials import ChangeRoles, OfficialOut, RegisterOfficial
 from api.paths import PersonIdPath, official_in_path
@@ -80,19 +88,20 @@ def issue_token(
 @router.get(
     "/officials/{person_id}",
     response_model=OfficialOut,
-    responses=problem_responses(401, 404, 422),
+    responses={200: {"headers": ETAG_HEADER}, **problem_responses(401, 404, 422)},
     summary="A person as they are now (人员)",
 )
 def get_official(
     person_id: PersonIdPath,
     viewer: Authenticated,
     official: Annotated[OfficialView, Depends(official_in_path)],
-) -> OfficialOut:
-    """Name, organisation and roles now (any token)."""
-    return OfficialOut(
+) -> JSONResponse:
+    """Name, organisation and roles now (any token); ETag is the version."""
+    answer = OfficialOut(
         person_id=official.person_id,
         name=official.name,
         org=official.org,
         roles=list(official.roles),
         version=official.version,
     )
+    return JSONResponse(answer.model_dump(mode="json"), headers={"ETag": f'"{official.version}"'})

@@ -126,3 +126,37 @@ def test_the_openapi_document_and_swagger_are_public(hs: HttpStory) -> None:
     assert hs.client.get("/openapi.json").status_code == 200
     docs = hs.client.get("/docs")
     assert docs.status_code == 200 and "swagger" in docs.text.lower()
+
+
+PROJECT_COMMANDS = [
+    ("po", "disclosures"),
+    ("po", "objections"),
+    ("po", "objections/1/resolution"),
+    ("rev", "reviews"),
+    ("aud", "audits"),
+    ("po", "establishment"),
+    ("po", "application"),
+    ("apr", "approval"),
+    ("fo1", "disbursements"),
+    ("fo1", "disbursements/1/reversal"),
+    ("po", "completion"),
+    ("eva", "evaluation"),
+]
+
+
+def test_every_project_command_on_an_unknown_project_is_404(hs: HttpStory) -> None:
+    for person, tail in PROJECT_COMMANDS:
+        hs.refused(person, f"{UNKNOWN}/{tail}", {}, 404, "no project with id")
+    account = "/accounts/5b1c7d52-0000-4000-8000-000000000000"
+    for tail in ("allocations", "returns"):
+        hs.refused("fo1", f"{account}/{tail}", {}, 404, "no account with id")
+    for tail in ("roles", "tokens"):
+        hs.refused("admin", f"/officials/nobody/{tail}", {}, 404, "no official")
+
+
+def test_every_project_command_checks_its_role_first(hs: HttpStory) -> None:
+    project_id = hs.proposed()
+    for person, tail in PROJECT_COMMANDS:
+        stranger = "eva" if person != "eva" else "po"
+        hs.refused(stranger, f"/projects/{project_id}/{tail}", {}, 403, "holds none of the roles")
+    hs.refused("po", f"/accounts/{UNKNOWN}/returns", {}, 403, "finance_officer")

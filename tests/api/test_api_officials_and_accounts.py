@@ -17,7 +17,8 @@ def test_admin_registers_an_official_whose_token_works_at_once(hs: HttpStory) ->
     assert answer["person_id"] == "aud2" and answer["token"].startswith("aud2.")
     assert answer["version"] == 1 and answer["position"] > 0
     hs.tokens["aud2"] = answer["token"]
-    assert hs.get("aud2", "/officials/aud2")["roles"] == ["auditor"]
+    read = hs.client.get(f"{API}/officials/aud2", headers=hs.headers("aud2"))
+    assert read.json()["roles"] == ["auditor"] and read.headers["etag"] == '"1"'
 
 
 def test_only_an_admin_registers_officials(hs: HttpStory) -> None:
