@@ -16,7 +16,7 @@ application 申报, approval 审批, disbursement 发放, benefit 效益; every 
 with who made it, when, why and on what evidence (终身追责).
 
 * **Auth**: `Authorization: Bearer <token>`; every endpoint needs it except
-  `GET /api/v1/disclosures` (公示, public).
+  `GET /api/v1/disclosures` (公示, public) and `GET /api/v1/integrity/public-key`.
 * **Money** is a string of yuan with at most two places (`"12000.00"`), never a number.
 * **Dates** are `YYYY-MM-DD`; "today" is the date in Asia/Shanghai.
 * **Errors** are `application/problem+json` (RFC 9457), answered in this order:
@@ -38,6 +38,7 @@ TAGS: list[dict[str, Any]] = [
     {"name": "disbursements 发放", "description": "Payments against vouchers (报账制)."},
     {"name": "accountability 终身追责", "description": "Who decided what, for life."},
     {"name": "reports 报表", "description": "Monthly dispatch (一月一调度)."},
+    {"name": "integrity 完整性", "description": "Hash chain and signed checkpoints (防篡改)."},
 ]
 
 

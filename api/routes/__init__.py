@@ -1,9 +1,11 @@
 """The route registry: every module here that defines `router` is served under /api/v1.
 
-To add a resource, drop a module beside these with
-`router = APIRouter(route_class=GuardedRoute, tags=[...])`; use `api.auth.Authenticated`
-(any valid token) or `api.commands.command("name")` (roles) for auth, raise domain errors
-(mapped once in `api.problems`), and declare `responses=problem_responses(...)`.
+To add a resource (e.g. `integrity.py`), drop a module beside these with
+`router = APIRouter(route_class=GuardedRoute, tags=["integrity 完整性"])`; take
+`viewer: api.auth.Authenticated` (any valid token; leave it out for a public endpoint) or
+`api.commands.command("name")` (roles) for auth; raise domain errors (mapped to statuses
+once, in `api.problems`); read the services with `api.services.services_of(request)`; and
+declare `responses=problem_responses(401, 422)` (422: unknown query parameters are refused).
 """
 
 from __future__ import annotations

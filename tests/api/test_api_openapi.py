@@ -10,7 +10,7 @@ from http_story import API, HttpStory
 pytest_plugins = ["api_fixtures"]
 
 CJK = re.compile(r"[\u4e00-\u9fff]")
-PUBLIC = {("get", f"{API}/disclosures")}
+PUBLIC = {("get", f"{API}/disclosures"), ("get", f"{API}/integrity/public-key")}
 
 
 def operations(document: dict[str, Any]) -> list[tuple[str, str, dict[str, Any]]]:
