@@ -20,13 +20,15 @@ ServicesFactory = Callable[[Settings, bool], Services]
 
 
 def start_services(settings: Settings, run_projections: bool) -> Services:
-    """Build the application, the read models and (if asked) the in-process runner."""
+    """Build the application, the read models, the runner (if asked) and the integrity monitor."""
+    from api.integrity import start_integrity
     from api.views import start_views
     from infrastructure.wiring import build_application
 
     services = Services(fundtrail=build_application(settings))
     try:
         start_views(services, settings, run_projections)
+        start_integrity(services, settings)
     except BaseException:
         services.close()
         raise

@@ -8,6 +8,7 @@ from typing import Annotated
 from fastapi import Depends, Request
 
 from domain.application import FundTrail
+from infrastructure.integrity.monitor import IntegrityMonitor
 from projections.queries import ReadModels
 from projections.runner import ViewsRunner
 
@@ -19,9 +20,12 @@ class Services:
     fundtrail: FundTrail
     views: ReadModels | None = None
     runner: ViewsRunner | None = None
+    integrity: IntegrityMonitor | None = None
 
     def close(self) -> None:
-        """Stop the runner, then close the stores."""
+        """Stop the integrity monitor and the runner, then close the stores."""
+        if self.integrity is not None:
+            self.integrity.stop()
         if self.runner is not None:
             self.runner.stop()
         if self.views is not None:

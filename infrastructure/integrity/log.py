@@ -59,8 +59,8 @@ class LogStore(Protocol):
     def last_position(self) -> int:
         """The highest position in the events or the chain (0 when empty)."""
 
-    def checkpoints(self) -> list[Checkpoint]:
-        """The checkpoints stored in the database, by position."""
+    def checkpoints(self, after: int = -1) -> list[Checkpoint]:
+        """The checkpoints stored in the database (past `after`), by position."""
 
     def add_checkpoint(self, checkpoint: Checkpoint) -> None:
         """Store a checkpoint (a second one at the same position is ignored)."""

@@ -77,11 +77,13 @@ class PostgresLog:
             )
         return int(row[0][0])
 
-    def checkpoints(self) -> list[Checkpoint]:
-        """The checkpoints stored in the database, by position."""
+    def checkpoints(self, after: int = -1) -> list[Checkpoint]:
+        """The checkpoints stored in the database (past `after`), by position."""
         with self._conn.transaction():
             rows = self._rows(
-                "SELECT position, size, head, root, made_at, signature FROM {k} ORDER BY position"
+                "SELECT position, size, head, root, made_at, signature FROM {k} "
+                "WHERE position > %s ORDER BY position",
+                (after,),
             )
         return [Checkpoint(*r) for r in rows]
 

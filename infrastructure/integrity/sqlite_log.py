@@ -33,7 +33,11 @@ class SQLiteLog:
     def __init__(self, path: Path) -> None:
         # mode=rw: a missing file is an error here, never a new empty store.
         self._conn = sqlite3.connect(
-            f"file:{path}?mode=rw", uri=True, isolation_level=None, timeout=10
+            f"file:{path}?mode=rw",
+            uri=True,
+            isolation_level=None,
+            timeout=10,
+            check_same_thread=False,  # the monitor looks from its thread, or a caller's, never both
         )
 
     def read_page(self, after: int, limit: int) -> Page:
@@ -76,10 +80,12 @@ class SQLiteLog:
         ).fetchone()
         return int(row[0])
 
-    def checkpoints(self) -> list[Checkpoint]:
-        """The checkpoints stored in the database, by position."""
+    def checkpoints(self, after: int = -1) -> list[Checkpoint]:
+        """The checkpoints stored in the database (past `after`), by position."""
         rows = self._conn.execute(
-            f"SELECT position, size, head, root, made_at, signature FROM {K} ORDER BY position"
+            f"SELECT position, size, head, root, made_at, signature FROM {K} "
+            "WHERE position > ? ORDER BY position",
+            (after,),
         )
         return [
             Checkpoint(_int(a), _int(b), _blob(c), _blob(d), _int(e), _blob(f))

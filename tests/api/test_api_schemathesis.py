@@ -70,6 +70,9 @@ def test_no_operation_answers_5xx_or_breaks_its_schema(
     assert len(operations) >= 27, "every endpoint of API.md is in the document"
     auth = {"Authorization": f"Bearer {fuzzed.token}"}
     for operation in operations:
+        parts = (operation.query, operation.path_parameters, operation.headers, operation.body)
+        if mode == GenerationMode.NEGATIVE and not any(parts):
+            continue  # nothing in it can be made invalid (GET /integrity/public-key)
         known = fuzzed.path_parameters(operation.path)
         cases = operation.as_strategy(mode) | operation.as_strategy(mode, path_parameters=known)
 
