@@ -14,31 +14,42 @@ Update = Callable[[int, int], None]  # (done, total); total 0 when unknown
 PLAIN_EVERY_SECONDS = 5.0
 
 
+def on_terminal() -> bool:
+    """Whether stderr is a terminal (a bar), or a log or pipe (plain lines)."""
+    return sys.stderr.isatty()
+
+
 @contextmanager
 def progress(description: str) -> Iterator[Update]:
     """Report progress of one piece of work on stderr."""
-    if sys.stderr.isatty():
-        with _bar(description) as update:
-            yield update
-    else:
-        yield _plain(description)
+    with phases(description) as (update,):
+        yield update
 
 
 @contextmanager
-def _bar(description: str) -> Iterator[Update]:
+def phases(*descriptions: str) -> Iterator[tuple[Update, ...]]:
+    """Report progress of several pieces of work, one line each (rich shows one display)."""
+    if not on_terminal():
+        yield tuple(_plain(d) for d in descriptions)
+        return
     columns = (
         TextColumn("{task.description}"),
         BarColumn(),
         MofNCompleteColumn(),
         TimeElapsedColumn(),
     )
-    with Progress(*columns, console=Console(stderr=True), transient=False) as bar:
-        task = bar.add_task(description, total=None)
+    with Progress(*columns, console=Console(file=sys.stderr)) as bar:
+        yield tuple(_task(bar, d) for d in descriptions)
 
-        def update(done: int, total: int) -> None:
-            bar.update(task, completed=done, total=total or None)
 
-        yield update
+def _task(bar: Progress, description: str) -> Update:
+    task = bar.add_task(description, total=None, start=False)
+
+    def update(done: int, total: int) -> None:
+        bar.start_task(task)
+        bar.update(task, completed=done, total=total or None)
+
+    return update
 
 
 def _plain(description: str) -> Update:

@@ -12,7 +12,7 @@ from typing import Annotated, NoReturn
 
 import typer
 
-from api.cli_progress import progress
+from api.cli_progress import phases, progress
 from infrastructure.integrity.audit import Audit, verify_store
 from infrastructure.integrity.canonical import CanonicalError
 from infrastructure.integrity.checkpointing import NotVerified, keep, sign_verified
@@ -116,7 +116,7 @@ def run_audit(
     outside = outside_checkpoints(settings, checkpoint_file)
     app = build_application(settings.model_copy(update={"create_tables": False}))
     try:
-        with progress("verifying events") as events, progress("replaying snapshots") as snaps:
+        with phases("verifying events", "replaying snapshots") as (events, snaps):
 
             def update(phase: str, done: int, total: int) -> None:
                 (events if phase == "events" else snaps)(done, total)

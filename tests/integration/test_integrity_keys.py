@@ -5,8 +5,11 @@ from __future__ import annotations
 import stat
 from pathlib import Path
 
+import pytest
 from integrity_support import Shell
 from story import Story
+
+from api import cli_progress
 
 
 def test_keys_init_makes_a_private_key_only_its_owner_reads_and_never_replaces_it(
@@ -40,3 +43,16 @@ def test_a_missing_key_is_a_clear_error_and_no_key_appears(
     checked = shell.run("verify")  # verifying needs no key; it says what it could not check
     assert checked.exit_code == 0
     assert "checkpoints checked: none" in checked.output
+
+
+def test_long_commands_draw_a_progress_bar_on_a_terminal(
+    store_story: Story, database_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    store_story.evaluated()
+    monkeypatch.setattr(cli_progress, "on_terminal", lambda: True)
+    shell = Shell(database_url, tmp_path)
+    assert shell.run("keys", "init").exit_code == 0
+    for command in (["checkpoint"], ["verify"], ["export", "--all", "-o", str(tmp_path / "b")]):
+        result = shell.run(*command)
+        assert result.exit_code == 0, result.output
+        assert "━" in result.output  # the bar, not plain lines
