@@ -125,19 +125,19 @@ def _gone(link: ChainRow) -> str:
 
 def _pair(event: EventRow, link: ChainRow) -> Finding | None:
     """Whether the event row is the event the chain record was made for."""
-    recorded = describe(link.aggregate_id, link.version)
     if event.aggregate_id != link.aggregate_id:
         return Finding(
             Kind.MOVED,
             event.position,
-            f"the event was recorded for {recorded} but its row now names "
-            f"{describe(event.aggregate_id, event.version)}",
+            f"the event was recorded for {describe(link.aggregate_id, link.version)} but its "
+            f"row now names {describe(event.aggregate_id, event.version)}",
         )
     if event.version != link.version:
         return Finding(
             Kind.REORDERED,
             event.position,
-            f"the event was recorded as {recorded} but its row now says version {event.version}",
+            f"the event was recorded as {describe(link.aggregate_id, link.version)} but its "
+            f"row now says version {event.version}",
         )
     try:
         digest = chain_hash(
@@ -156,8 +156,9 @@ def _pair(event: EventRow, link: ChainRow) -> Finding | None:
     return Finding(
         Kind.EDITED,
         event.position,
-        f"the stored bytes of {recorded} (topic {event.topic!r}, {len(event.state)} bytes of "
-        "state) do not match its chain hash: the row or its chain record was edited",
+        f"the stored bytes of {describe(link.aggregate_id, link.version)} (topic "
+        f"{event.topic!r}, {len(event.state)} bytes of state) do not match its chain hash: "
+        "the row or its chain record was edited",
     )
 
 
