@@ -217,9 +217,10 @@ class FundAccount(Aggregate):
         """Reverse a payment, restoring the earmark."""
         paid = self.paid.get(project_id.hex, ZERO)
         if amount > paid:
-            raise errors.ReturnExceedsPaid(
-                f"reversal of {yuan(amount)} exceeds the {yuan(paid)} net paid "
-                "to the project from this account"
+            # Returns tied to the project already took part of this money back.
+            raise errors.ReversalExceedsNetPaid(
+                f"reversing payment {disbursement_no} of {yuan(amount)} exceeds the "
+                f"{yuan(paid)} the project still holds after returns (收回/追回)"
             )
         self._reverse(context, project_id, disbursement_no, amount)
 

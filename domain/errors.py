@@ -189,6 +189,10 @@ class ReturnExceedsPaid(RuleViolation):
     """Money returned for a project cannot exceed what was paid to it."""
 
 
+class ReversalExceedsNetPaid(RuleViolation):
+    """A payment partly recovered by returns can no longer be reversed in full."""
+
+
 # --- rules: officials ----------------------------------------------------------------
 
 

@@ -125,3 +125,17 @@ def test_money_refuses_floats() -> None:
 def test_money_keeps_two_places() -> None:
     assert str(to_money("12000")) == "12000.00"
     assert str(to_money("0.5")) == "0.50"
+
+
+def test_payment_partly_recovered_cannot_be_reversed_in_full(story: Story) -> None:
+    project_id = story.approved()
+    account_id = story.account_id
+    assert account_id is not None
+    story.pay(project_id, "1000.00")
+    story.app.record_return(req("fo1", PAYABLE_ON), account_id, Decimal("400.00"), "R", project_id)
+    assert_refused(
+        story.app,
+        errors.ReversalExceedsNetPaid,
+        "reversing payment 1 of 1,000.00 exceeds the 600.00 the project still holds",
+        lambda: story.app.reverse_disbursement(req("fo2", PAYABLE_ON, "x"), project_id, 1),
+    )
