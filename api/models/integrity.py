@@ -7,7 +7,7 @@ from typing import Literal
 from pydantic import BaseModel, Field
 
 from infrastructure.integrity.checkpoints import Checkpoint
-from infrastructure.integrity.monitor import IntegrityStatus, State
+from infrastructure.integrity.incremental import IntegrityStatus, State
 from infrastructure.integrity.signing import PublicKey
 
 HEX = "lowercase hex"

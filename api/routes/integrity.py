@@ -10,7 +10,7 @@ from api.integrity import monitor_of
 from api.models.integrity import IntegrityOut, PublicKeyOut
 from api.problems import problem_responses
 from domain import errors
-from infrastructure.integrity.monitor import IntegrityStatus
+from infrastructure.integrity.incremental import IntegrityStatus
 
 router = APIRouter(route_class=GuardedRoute, tags=["integrity 完整性"])
 NOT_RUNNING = IntegrityStatus(

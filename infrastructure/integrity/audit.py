@@ -52,22 +52,10 @@ def verify_store(
     """Verify everything; the verifier is returned too, holding the head and tree."""
     matcher = CheckpointMatcher(key)
     verifier = ChainVerifier(matcher)
-    for problem in matcher.add("database", log.checkpoints()):
-        verifier.report(problem)
-    for source, checkpoints in outside:
+    for source, checkpoints in (("database", log.checkpoints()), *outside):
         for problem in matcher.add(source, checkpoints):
             verifier.report(problem)
-    total = log.last_position()
-    after = 0
-    while True:
-        page = log.read_page(after, PAGE_SIZE)
-        verifier.feed(page)
-        if on_progress is not None:
-            on_progress("events", min(page.end, total), total)
-        if page.end == LAST:
-            break
-        after = page.end
-    verifier.finish()
+    _read_all(log, verifier, on_progress)
     audit = Audit(
         events_checked=verifier.events_checked,
         chain_records=verifier.size,
@@ -85,6 +73,20 @@ def verify_store(
     audit.findings = sorted(verifier.findings, key=lambda f: (f.position is None, f.position or 0))
     audit.finding_count = verifier.finding_count
     return audit, verifier
+
+
+def _read_all(log: LogStore, verifier: ChainVerifier, on_progress: Progress | None) -> None:
+    """Feed the whole log to the verifier, page by page."""
+    total, after = log.last_position(), 0
+    while True:
+        page = log.read_page(after, PAGE_SIZE)
+        verifier.feed(page)
+        if on_progress is not None:
+            on_progress("events", min(page.end, total), total)
+        if page.end == LAST:
+            break
+        after = page.end
+    verifier.finish()
 
 
 def _counter(on_progress: Progress | None) -> Callable[[], None] | None:

@@ -6,6 +6,7 @@ covers idempotency records, voucher claims (claimed, released, reclaimed) and sn
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -191,3 +192,21 @@ def test_no_checkpoint_is_signed_over_a_tampered_store(sealed: Sealed) -> None:
     assert result.exit_code == 1
     assert "no checkpoint is made" in result.output
     assert len(sealed.shell.checkpoint_file.read_bytes().splitlines()) == 1
+
+
+def test_a_forged_signature_in_the_outside_file_is_found(sealed: Sealed) -> None:
+    path = sealed.shell.checkpoint_file
+    line = json.loads(path.read_bytes())
+    line["signature"] = "ab" * 64
+    path.write_text(json.dumps(line, sort_keys=True, separators=(",", ":")) + "\n")
+    code, output = sealed.verify()
+    assert code == 1
+    assert f"bad signature — the checkpoint file {path} checkpoint at position" in output
+
+
+def test_a_mangled_outside_file_is_refused_with_its_line(sealed: Sealed) -> None:
+    path = sealed.shell.checkpoint_file
+    path.write_bytes(path.read_bytes().replace(b'"size"', b'"Size"'))
+    code, output = sealed.verify()
+    assert code == 2
+    assert f"cannot read the checkpoint file: {path}, line 1:" in output
