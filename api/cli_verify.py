@@ -72,13 +72,22 @@ def keys_show() -> None:
 
 def configured_public_key(settings: Settings, given: str | None) -> PublicKey | None:
     """The key given on the command line, else the configured key's public half, if any."""
-    try:
-        if given is not None:
+    if given is not None:
+        try:
             return read_public_key(given)
-        pub = public_key_path(settings.signing_key_file)
-        if settings.signing_key_file.exists():
-            return load_signer(settings.signing_key_file).public_key
-        return read_public_key(str(pub)) if pub.exists() else None
+        except SigningKeyError as exc:
+            fail(str(exc))
+    pub = public_key_path(settings.signing_key_file)
+    try:
+        # From the private key itself when it can be read: a .pub file is easier to swap.
+        return load_signer(settings.signing_key_file).public_key
+    except SigningKeyError as unreadable:
+        if not pub.exists():
+            if settings.signing_key_file.exists():
+                fail(str(unreadable))
+            return None
+    try:
+        return read_public_key(str(pub))
     except SigningKeyError as exc:
         fail(str(exc))
 

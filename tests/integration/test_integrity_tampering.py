@@ -13,6 +13,8 @@ import pytest
 from integrity_support import Sealed, Shell, seal
 from story import Story
 
+from infrastructure.integrity.signing import parse_public_key
+
 
 @pytest.fixture
 def sealed(store_story: Story, database_url: str, tmp_path: Path) -> Sealed:
@@ -210,3 +212,12 @@ def test_a_mangled_outside_file_is_refused_with_its_line(sealed: Sealed) -> None
     code, output = sealed.verify()
     assert code == 2
     assert f"cannot read the checkpoint file: {path}, line 1:" in output
+
+
+def test_an_auditor_with_only_the_public_key_file_checks_the_signatures(sealed: Sealed) -> None:
+    public = sealed.shell.public_key_file.read_text()
+    sealed.shell.key_file.unlink()
+    code, output = sealed.verify()
+    assert code == 0, output
+    assert "checkpoints checked: 1 from the database" in output
+    assert f"public key: {parse_public_key(public).hex}" in output
