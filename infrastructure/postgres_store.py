@@ -12,7 +12,7 @@ from datetime import datetime
 from typing import Any
 from uuid import UUID
 
-from eventsourcing.persistence import StoredEvent
+from eventsourcing.persistence import ProgrammingError, StoredEvent
 from eventsourcing.postgres import (
     PostgresApplicationRecorder,
     PostgresDatastore,
@@ -33,6 +33,10 @@ class IndexedPostgresApplicationRecorder(PostgresApplicationRecorder):
     def __init__(
         self, datastore: PostgresDatastore, *, events_table_name: str = "stored_events"
     ) -> None:
+        if datastore.enable_db_functions:
+            # The library's db-function insert takes no table lock and skips the hook where
+            # the index and the hash chain are written: events would go unchained.
+            raise ProgrammingError("POSTGRES_ENABLE_DB_FUNCTIONS=y is not supported by fundtrail")
         super().__init__(datastore, events_table_name=events_table_name)
         self.index_table = Identifier(datastore.schema, INDEX_TABLE)
         self.sql_create_statements.append(

@@ -9,7 +9,9 @@ from pathlib import Path
 from typing import ClassVar
 from uuid import UUID
 
+import pytest
 from eventsourcing.domain import MutableOrImmutableAggregate
+from eventsourcing.persistence import ProgrammingError
 from integrity_support import Shell, raw_store
 from story import PAYABLE_ON, Story, req, voucher
 
@@ -96,3 +98,12 @@ def test_automatic_snapshots_are_each_checked_against_a_replay(
         f"the snapshot of aggregate {aggregate_id} version {version} does not match"
         in result.output
     )
+
+
+@pytest.mark.postgres
+def test_the_unlocked_db_function_insert_is_refused_so_no_event_goes_unchained(
+    pg_url: str,
+) -> None:
+    env = {**Settings(database_url=pg_url).eventsourcing_env(), "POSTGRES_ENABLE_DB_FUNCTIONS": "y"}
+    with pytest.raises(ProgrammingError, match="POSTGRES_ENABLE_DB_FUNCTIONS=y is not supported"):
+        FundTrail(env, transcodings=all_transcodings())
