@@ -8,7 +8,6 @@ from urllib.parse import quote, urlsplit
 
 import psycopg
 import typer
-from psycopg.conninfo import make_conninfo
 
 from api.cli_verify import fail
 from infrastructure.integrity.guards import RoleError, grant_app_role
@@ -38,17 +37,10 @@ def grant_app_role_command(
     owner = settings.model_copy(update={"create_tables": True})
     build_application(owner).close()
     build_read_models(owner).close()
-    env = settings.eventsourcing_env()
-    conninfo = make_conninfo(
-        dbname=env["POSTGRES_DBNAME"],
-        host=env["POSTGRES_HOST"],
-        port=env["POSTGRES_PORT"],
-        user=env["POSTGRES_USER"],
-        password=env["POSTGRES_PASSWORD"],
-    )
+    schema = settings.eventsourcing_env()["POSTGRES_SCHEMA"]
     try:
-        with psycopg.connect(conninfo) as conn:
-            grants = grant_app_role(conn, env["POSTGRES_SCHEMA"], role, password)
+        with psycopg.connect(settings.postgres_conninfo()) as conn:
+            grants = grant_app_role(conn, schema, role, password)
     except (RoleError, psycopg.Error) as exc:
         fail(str(exc).strip())
     typer.echo(f"role {role}: {'created' if grants.created else 'already there'}")

@@ -14,7 +14,6 @@ from __future__ import annotations
 import argparse
 import os
 import platform
-import re
 import tempfile
 import time
 import uuid
@@ -28,6 +27,7 @@ from uuid import UUID
 import psycopg
 
 from benchmarks import integrity_data
+from benchmarks.results import replace_section, section_of
 from infrastructure.integrity.audit import verify_store
 from infrastructure.integrity.bundle_check import verify_bundle
 from infrastructure.integrity.checkpointing import keep, sign_verified
@@ -38,7 +38,6 @@ from infrastructure.integrity.stores import open_log
 from infrastructure.settings import Settings
 from infrastructure.wiring import build_application
 
-RESULTS = Path(__file__).with_name("RESULTS.md")
 START, END = "<!-- integrity:start -->", "<!-- integrity:end -->"
 PAGE = 5000
 T = TypeVar("T")
@@ -159,7 +158,7 @@ def main() -> None:
     if args.postgres_url:
         runs.append(postgres_run(args.postgres_url, args.projects))
     write_results(args.projects, runs)
-    print(RESULTS.read_text().split(START)[1].split(END)[0])
+    print(section_of(START, END))
 
 
 def rate(events: int, seconds: float) -> str:
@@ -209,12 +208,7 @@ checked with no database.
 {rows}
 {END}
 """
-    text = RESULTS.read_text() if RESULTS.exists() else "# Benchmark results\n"
-    if START in text:
-        text = re.sub(re.escape(START) + ".*?" + re.escape(END) + "\n", section, text, flags=re.S)
-    else:
-        text = text.rstrip("\n") + "\n\n" + section
-    RESULTS.write_text(text)
+    replace_section(START, END, section)
 
 
 if __name__ == "__main__":

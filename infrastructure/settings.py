@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from urllib.parse import parse_qs, unquote, urlsplit
 
+from psycopg.conninfo import make_conninfo
 from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
@@ -65,6 +66,17 @@ class Settings(BaseSettings):
     def sqlite_path(self) -> Path:
         """The SQLite file named by the URL."""
         return Path(self.database_url.removeprefix(SQLITE_PREFIX))
+
+    def postgres_conninfo(self) -> str:
+        """A libpq connection string for the PostgreSQL database the URL names."""
+        env = self.eventsourcing_env()
+        return make_conninfo(
+            dbname=env["POSTGRES_DBNAME"],
+            host=env["POSTGRES_HOST"],
+            port=env["POSTGRES_PORT"],
+            user=env["POSTGRES_USER"],
+            password=env["POSTGRES_PASSWORD"] or None,  # none given: libpq's own sources
+        )
 
     def eventsourcing_env(self) -> dict[str, str]:
         """The environment the eventsourcing library reads, built from these settings."""

@@ -7,7 +7,6 @@ from typing import Any
 
 import psycopg
 from psycopg import IsolationLevel
-from psycopg.conninfo import make_conninfo
 from psycopg.sql import SQL, Composed, Identifier
 
 from infrastructure.integrity.checkpoints import Checkpoint
@@ -35,8 +34,8 @@ _EVENT_SELECT = (
 class PostgresLog:
     """The PostgreSQL store's events, chain, snapshots and checkpoints, read row by row."""
 
-    def __init__(self, conninfo: dict[str, str], schema: str) -> None:
-        self._conn = psycopg.connect(make_conninfo(**conninfo))
+    def __init__(self, conninfo: str, schema: str) -> None:
+        self._conn = psycopg.connect(conninfo)
         # One snapshot per page: events and chain records are read as of the same moment.
         self._conn.isolation_level = IsolationLevel.REPEATABLE_READ
         self._names = {

@@ -17,15 +17,8 @@ def open_log(settings: Settings) -> LogStore:
     if settings.database_url == MEMORY_URL:
         raise NoChain("the in-memory store keeps no hash chain")
     if settings.is_postgres:
-        env = settings.eventsourcing_env()
-        conninfo = {
-            "dbname": env["POSTGRES_DBNAME"],
-            "host": env["POSTGRES_HOST"],
-            "port": env["POSTGRES_PORT"],
-            "user": env["POSTGRES_USER"],
-            "password": env["POSTGRES_PASSWORD"],
-        }
-        return PostgresLog(conninfo, env["POSTGRES_SCHEMA"])
+        schema = settings.eventsourcing_env()["POSTGRES_SCHEMA"]
+        return PostgresLog(settings.postgres_conninfo(), schema)
     path = settings.sqlite_path
     if not path.is_file():
         raise NoChain(f"no SQLite store at {path}")
