@@ -150,7 +150,9 @@ def test_a_deletion_hidden_by_recomputing_the_chain_is_caught_by_the_checkpoints
 def test_a_tampered_snapshot_is_found_by_replaying_its_events(sealed: Sealed) -> None:
     ((aggregate_id, version),) = sealed.raw.snapshots()
     state = sealed.raw.snapshot_state(aggregate_id, version)
-    sealed.raw.set_snapshot_state(aggregate_id, version, state.replace(b"88", b"98", 1))
+    assert b'"score":88' in state
+    changed = state.replace(b'"score":88', b'"score":98')  # what loading it would give
+    sealed.raw.set_snapshot_state(aggregate_id, version, changed)
     code, output = sealed.verify()
     assert code == 1
     expected = f"snapshot differs — the snapshot of aggregate {aggregate_id} version {version}"
