@@ -67,20 +67,21 @@ def test_a_row_deleted_with_its_chain_record_is_found_at_the_next_record(sealed:
     row = sealed.project_row(5)
     sealed.raw.delete_events([row.position])
     sealed.raw.delete_chain([row.position])
+    before = max(r.position for r in sealed.raw.rows() if r.position < row.position)
     following = min(r.position for r in sealed.raw.rows() if r.position > row.position)
     first = assert_found(sealed, following, "missing")
-    assert f"after position {row.position - 1} is missing" in first
+    assert f"after position {before} is missing" in first
 
 
 def test_the_last_rows_deleted_are_caught_by_the_stored_checkpoint(sealed: Sealed) -> None:
-    last = sealed.raw.rows()[-3:]
-    positions = [r.position for r in last]
-    sealed.raw.delete_events(positions)
-    sealed.raw.delete_chain(positions)
+    positions = [r.position for r in sealed.raw.rows()]
+    last_kept, deleted = positions[-4], positions[-3:]
+    sealed.raw.delete_events(deleted)
+    sealed.raw.delete_chain(deleted)
     code, output = sealed.verify()
     assert code == 1
-    assert f"the log ends at position {positions[0] - 1}" in output
-    assert f"the records after position {positions[0] - 1} were deleted" in output
+    assert f"the log ends at position {last_kept}" in output
+    assert f"the records after position {last_kept} were deleted" in output
 
 
 def test_the_last_rows_deleted_with_their_checkpoints_are_caught_only_outside(
