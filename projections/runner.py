@@ -16,7 +16,6 @@ from collections.abc import Sequence
 
 import psycopg
 from psycopg import sql
-from psycopg.conninfo import make_conninfo
 
 from domain.application import FundTrail
 from infrastructure.settings import Settings
@@ -102,7 +101,9 @@ class ViewsRunner:
         topics = [t for p in self._projections for t in p.topics]
         self._source = EventSource(self._app, topics)
         if self.settings.is_postgres:
-            self.listener = Listener(self._conninfo(), self._channel(), self.idle_timeout)
+            self.listener = Listener(
+                self.settings.postgres_conninfo(), self._channel(), self.idle_timeout
+            )
 
     def catch_up(self, *, progress: Progress | None = None) -> int:
         """Bring every view up to the log's head now; returns the events read."""
@@ -182,16 +183,6 @@ class ViewsRunner:
             return
         self._wake.wait(self.poll_interval)
         self._wake.clear()
-
-    def _conninfo(self) -> str:
-        env = self.settings.eventsourcing_env()
-        return make_conninfo(
-            host=env["POSTGRES_HOST"],
-            port=env["POSTGRES_PORT"],
-            dbname=env["POSTGRES_DBNAME"],
-            user=env["POSTGRES_USER"],
-            password=env["POSTGRES_PASSWORD"] or None,
-        )
 
     def _channel(self) -> str:
         assert self._app is not None

@@ -72,6 +72,7 @@ class Dialect:
     name: str
     types: Mapping[str, str]
     placeholder: str
+    adapts: bool  # whether parameters need converting (psycopg adapts ours itself)
 
     def create_table(self, physical: str, spec: Table) -> str:
         """CREATE TABLE for a table spec under a physical name."""
@@ -92,8 +93,8 @@ class Dialect:
 
     def adapt(self, value: object) -> object:
         """A Python value as this store takes it as a parameter."""
-        if self.name == "postgres":
-            return value  # psycopg adapts UUID, date and datetime itself
+        if not self.adapts:
+            return value
         if isinstance(value, UUID):
             return str(value)
         if isinstance(value, datetime):
@@ -115,6 +116,7 @@ SQLITE = Dialect(
         "json": "TEXT",
     },
     "?",
+    adapts=True,
 )
 POSTGRES = Dialect(
     "postgres",
@@ -128,6 +130,7 @@ POSTGRES = Dialect(
         "json": "text",
     },
     "%s",
+    adapts=False,
 )
 
 

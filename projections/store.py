@@ -139,22 +139,24 @@ class ViewStore(TrackingRecorder, ABC):
             times = self._recorded_times(curs, events)
             with self._pipelined(curs):
                 self._write_all(curs, handlers, events, times)
-                self._track(curs, upto)
+            # After the pipeline has synced: a fetch inside it may see an earlier result.
+            self._track(curs, upto)
 
     def _write_all(
         self, curs: Cursorish, handlers: Handlers, events: Batch, times: dict[int, datetime]
     ) -> None:
         run_sql: str | None = None
         run_params: list[tuple[object, ...]] = []
-        adapt = self.dialect.adapt
+        adapt = self.dialect.adapt if self.dialect.adapts else None
+        writes = handlers.writes  # bound once: a singledispatchmethod rebinds on every access
         for event, position in events:
             # Without an index row (events older than the index) the event's own time stands.
             meta = Meta(position, times.get(position) or event.timestamp)
-            for template, params in handlers.writes(event, meta):
+            for template, params in writes(event, meta):
                 if template != run_sql:
                     self._flush(curs, run_sql, run_params)
                     run_sql, run_params = template, []
-                run_params.append(tuple(adapt(p) for p in params))
+                run_params.append(params if adapt is None else tuple(map(adapt, params)))
         self._flush(curs, run_sql, run_params)
 
     def _flush(self, curs: Cursorish, template: str | None, rows: list[tuple[object, ...]]) -> None:
