@@ -82,15 +82,17 @@ def check(
     names = _names(name)
     try:
         with progress_reporter(f"checking {name or 'all views'}") as progress:
-            differences, positions = maintenance.check(Settings(), names, progress=progress)
+            report = maintenance.check(Settings(), names, progress=progress)
     except (maintenance.ViewKeptMoving, FundtrailError) as exc:
         typer.echo(f"error: {exc}", err=True)
         raise typer.Exit(code=2) from None
-    for difference in differences:
+    for difference in report.differences:
         typer.echo(difference.describe())
-    checked = ", ".join(f"{v} at {p}" for v, p in positions.items())
-    if differences:
-        typer.echo(f"{len(differences)} row(s) differ from a rebuild ({checked})", err=True)
+    checked = ", ".join(f"{v} at {p}" for v, p in report.positions.items())
+    for view, behind in report.lagging().items():
+        typer.echo(f"note: {view} is behind the log's head ({report.head}) by {behind}", err=True)
+    if report.differences:
+        typer.echo(f"{len(report.differences)} row(s) differ from a rebuild ({checked})", err=True)
         raise typer.Exit(code=1)
     typer.echo(f"ok: every view equals a rebuild from the events ({checked})")
 

@@ -55,6 +55,19 @@ class Difference:
         return f"{head}: {changes}"
 
 
+@dataclass(frozen=True)
+class CheckReport:
+    """What a check found: differing rows, where each view was compared, the log's head."""
+
+    differences: list[Difference]
+    positions: dict[str, int]
+    head: int
+
+    def lagging(self) -> dict[str, int]:
+        """Views behind the log's head, and by how many notifications (ids, not events)."""
+        return {v: self.head - p for v, p in self.positions.items() if p < self.head}
+
+
 class _Maintenance:
     """The application, a pool, and the views being worked on."""
 
@@ -107,14 +120,15 @@ def check(
     *,
     batch_size: int = 1000,
     progress: Progress | None = None,
-) -> tuple[list[Difference], dict[str, int]]:
-    """Differences between live views and a rebuild; and each view's position checked."""
+) -> CheckReport:
+    """Compare each live view, at its own position, with a rebuild to that position."""
     work = _Maintenance(settings, names)
     shadows: list[ViewProjection] = []
     try:
         lives = [open_store(v, work.datastore, create=work.create) for v in work.views]
         shadows = [work.shadow(v, CHECK_PREFIX) for v in work.views]
         source = work.source(shadows)
+        head = source.head()
         # Most of the work in one pass, up to where the least advanced live view stands.
         start = min((live.position() for live in lives), default=0)
         catch_up(source, shadows, stop=start, batch_size=batch_size, progress=progress)
@@ -124,7 +138,7 @@ def check(
             at, differences = _check_view(live, shadow, source, batch_size)
             positions[live.name] = at
             found.extend(differences)
-        return found, positions
+        return CheckReport(found, positions, head)
     finally:
         for shadow in shadows:
             shadow.view.drop()

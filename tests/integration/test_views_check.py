@@ -52,7 +52,9 @@ def test_check_is_clean_after_random_histories(
         catch_up(url, batch_size)  # part of the way, then the rest: incremental catch-up too
         driver.run(history[split:])
         catch_up(url, batch_size)
-        differences, _ = maintenance.check(Settings(database_url=url), batch_size=batch_size)
+        differences = maintenance.check(
+            Settings(database_url=url), batch_size=batch_size
+        ).differences
         assert differences == []
         assert story.account_id is not None
         with read_models(url) as views:
@@ -90,7 +92,7 @@ def test_check_names_every_hand_corrupted_row(store_story: Story, database_url: 
     s = build_scenario(store_story)
     catch_up(database_url)
     settings_ = Settings(database_url=database_url)
-    assert maintenance.check(settings_)[0] == []
+    assert maintenance.check(settings_).differences == []
     execute(
         database_url,
         "UPDATE ledger_entries SET amount = amount + 1 "
@@ -100,7 +102,7 @@ def test_check_names_every_hand_corrupted_row(store_story: Story, database_url: 
         "'nobody', 'Nobody', 'approver', 'nowhere', recorded_at, effective_on FROM acts "
         "WHERE position = (SELECT MIN(position) FROM acts)",
     )
-    differences, _ = maintenance.check(settings_)
+    differences = maintenance.check(settings_).differences
     found = {(d.view, d.table, d.problem) for d in differences}
     assert found == {
         ("ledger", "ledger_entries", "differs"),
@@ -150,8 +152,12 @@ def test_check_compares_a_lagging_view_at_its_own_position(
     catch_up(database_url)
     store_story.evaluated()  # recorded, not yet projected
     head = store_story.app.recorder.max_notification_id()
-    differences, positions = maintenance.check(Settings(database_url=database_url))
-    assert differences == [] and all(p < (head or 0) for p in positions.values())
+    report = maintenance.check(Settings(database_url=database_url))
+    assert report.differences == [] and report.head == head
+    assert set(report.lagging()) == set(report.positions) and all(report.lagging().values())
+    env = {"FUNDTRAIL_DATABASE_URL": database_url}
+    said = CliRunner().invoke(cli, ["projections", "check", "ledger"], env=env)
+    assert said.exit_code == 0 and f"note: ledger is behind the log's head ({head})" in said.output
 
 
 def test_rebuild_gives_the_same_rows_as_the_live_views(

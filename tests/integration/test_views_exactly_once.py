@@ -75,8 +75,9 @@ def test_a_batch_stopped_mid_way_leaves_no_trace_and_resumes_without_counting_tw
             catch_up_views(source_for(app, [faulty]), [faulty], batch_size=10_000)
     assert {p.name: (p.view.position(), dump(p.view)) for p in projections} == before
     catch_up_views(source_for(app, projections), projections, batch_size=10_000)
-    differences, positions = maintenance.check(Settings(database_url=database_url))
-    assert differences == [] and set(positions.values()) == {head}
+    report = maintenance.check(Settings(database_url=database_url))
+    assert report.differences == [] and set(report.positions.values()) == {head}
+    assert report.lagging() == {}
     with read_models(database_url) as views:
         figures = views.account_as_of(scenario.linyi, app.clock())
         account = app.get_account(scenario.linyi)
@@ -153,7 +154,7 @@ def test_two_runners_racing_on_the_same_views_apply_each_event_once(
     for thread in threads:
         thread.join()
     assert errors == []
-    differences, _ = maintenance.check(Settings(database_url=database_url))
+    differences = maintenance.check(Settings(database_url=database_url)).differences
     assert differences == []
     with read_models(database_url) as views:
         assert len(views.ledger(scenario.linyi).items) == 13

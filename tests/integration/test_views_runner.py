@@ -84,7 +84,7 @@ def test_a_rebuild_while_the_runner_runs_leaves_views_equal_to_the_events(
     with read_models(database_url) as views:
         assert views.wait_for(result.position, timeout=PATIENCE)
         assert views.ledger(scenario.linyi).items[-1].document_no == "after-rebuild"
-    differences, _ = maintenance.check(Settings(database_url=database_url))
+    differences = maintenance.check(Settings(database_url=database_url)).differences
     assert differences == []
 
 
