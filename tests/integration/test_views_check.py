@@ -52,9 +52,8 @@ def test_check_is_clean_after_random_histories(
         catch_up(url, batch_size)  # part of the way, then the rest: incremental catch-up too
         driver.run(history[split:])
         catch_up(url, batch_size)
-        differences = maintenance.check(
-            Settings(database_url=url), batch_size=batch_size
-        ).differences
+        # The shadow is built in batches of 1000: rows must not depend on batch edges.
+        differences = maintenance.check(Settings(database_url=url)).differences
         assert differences == []
         assert story.account_id is not None
         with read_models(url) as views:
