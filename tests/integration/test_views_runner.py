@@ -12,14 +12,23 @@ from decimal import Decimal
 
 import psycopg
 import pytest
+from eventsourcing.projection import ProjectionRunner
+from eventsourcing.utils import EnvType
 from story import Story, req
 from viewkit import build_scenario, read_models
 
+from domain.application import FundTrail
 from domain.commands import Request
 from infrastructure.settings import Settings
+from infrastructure.transcodings import all_transcodings
 from infrastructure.wiring import build_application
 from projections import maintenance
+from projections.catalog import open_datastore
+from projections.ledger import SCHEMA, LedgerProjection, PostgresLedgerStore
 from projections.runner import ViewsRunner
+from projections.source import EventSource
+from projections.source import catch_up as catch_up_views
+from projections.store import order_by_key
 
 PATIENCE = 60.0  # generous bounds on waiting; no test asserts how fast anything is
 
@@ -140,3 +149,45 @@ def test_the_worker_process_keeps_views_up_to_date_and_stops_on_sigterm(
         output, _ = worker.communicate(timeout=PATIENCE)
     assert worker.returncode == 0, output
     assert "worker: stopped" in output
+
+
+class LibraryRunnerApp(FundTrail):
+    """FundTrail constructible from an env alone, as the library's runner constructs it."""
+
+    name = "fundtrail"
+
+    def __init__(self, env: EnvType | None = None) -> None:
+        super().__init__(env, transcodings=all_transcodings())
+
+
+@pytest.mark.postgres
+def test_the_library_projection_runner_builds_the_same_view(pg_url: str) -> None:
+    settings = Settings(database_url=pg_url)
+    store_story = Story(build_application(settings)).cast()
+    build_scenario(store_story)
+    last = max(
+        n.id
+        for n in store_story.app.recorder.select_notifications(start=1, limit=10_000)
+        if n.topic in LedgerProjection.topics
+    )
+    with ProjectionRunner(
+        application_class=LibraryRunnerApp,
+        projection_class=LedgerProjection,
+        view_class=PostgresLedgerStore,
+        env=dict(settings.eventsourcing_env()),
+    ) as runner:
+        runner.wait(last, timeout=PATIENCE)
+        library_rows = {
+            t.name: runner.view.select(order_by_key(runner.view, t)) for t in SCHEMA.tables
+        }
+    datastore = open_datastore(settings)
+    try:
+        ours = PostgresLedgerStore(datastore, prefix="ours_")
+        ours.create_table()
+        projection = LedgerProjection(ours)
+        catch_up_views(EventSource(store_story.app, projection.topics), [projection], batch_size=4)
+        our_rows = {t.name: ours.select(order_by_key(ours, t)) for t in SCHEMA.tables}
+    finally:
+        datastore.close()
+        store_story.app.close()
+    assert our_rows == library_rows and len(library_rows["ledger_entries"]) == 14
