@@ -12,6 +12,7 @@ from decimal import Decimal
 
 import psycopg
 import pytest
+from eventsourcing.postgres import PostgresDatastore
 from eventsourcing.projection import ProjectionRunner
 from eventsourcing.utils import EnvType
 from story import Story, req
@@ -182,6 +183,7 @@ def test_the_library_projection_runner_builds_the_same_view(pg_url: str) -> None
         }
     datastore = open_datastore(settings)
     try:
+        assert isinstance(datastore, PostgresDatastore)
         ours = PostgresLedgerStore(datastore, prefix="ours_")
         ours.create_table()
         projection = LedgerProjection(ours)
