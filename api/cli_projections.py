@@ -13,6 +13,7 @@ from types import FrameType
 from typing import Annotated
 
 import typer
+from eventsourcing.persistence import PersistenceError
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from api.cli import cli
@@ -55,6 +56,19 @@ def progress_reporter(label: str) -> Iterator[ProgressCallback]:
     yield line
 
 
+@contextmanager
+def failures_explained() -> Iterator[None]:
+    """Exit 2 with the cause on a store failure, rather than a traceback."""
+    try:
+        yield
+    except PersistenceError as exc:
+        typer.echo(f"error: {exc}".strip(), err=True)
+        typer.echo(
+            "(rebuild and check create shadow tables: run them as the tables' owner)", err=True
+        )
+        raise typer.Exit(code=2) from None
+
+
 def _names(name: str | None) -> list[str] | None:
     if name is not None and name not in VIEWS:
         typer.echo(f"error: no view named {name!r}; views: {', '.join(VIEWS)}", err=True)
@@ -68,7 +82,7 @@ def rebuild(
 ) -> None:
     """Rebuild views from zero (a shadow built from the events, then swapped in)."""
     names = _names(name)
-    with progress_reporter(f"rebuilding {name or 'all views'}") as progress:
+    with failures_explained(), progress_reporter(f"rebuilding {name or 'all'}") as progress:
         positions = maintenance.rebuild(Settings(), names, progress=progress)
     for view, position in positions.items():
         typer.echo(f"rebuilt {view} up to notification {position}")
@@ -81,7 +95,7 @@ def check(
     """Rebuild into a shadow and report every live row that differs (exit 1 if any)."""
     names = _names(name)
     try:
-        with progress_reporter(f"checking {name or 'all views'}") as progress:
+        with failures_explained(), progress_reporter(f"checking {name or 'all'}") as progress:
             report = maintenance.check(Settings(), names, progress=progress)
     except (maintenance.ViewKeptMoving, FundtrailError) as exc:
         typer.echo(f"error: {exc}", err=True)

@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import date, timedelta
 from decimal import Decimal
+from urllib.parse import urlsplit, urlunsplit
+from uuid import uuid4
 
 import pg_server
 import pytest
@@ -181,3 +183,27 @@ def test_rebuild_gives_the_same_rows_as_the_live_views(
             views.look_back(on=date(2017, 12, 31)),
         )
     assert after == before
+
+
+@pytest.mark.postgres
+def test_check_without_the_right_to_create_tables_says_so(pg_url: str) -> None:
+    owner = Settings(database_url=pg_url)
+    build_application(owner).close()
+    catch_up(pg_url)
+    role = f"reader_{uuid4().hex[:10]}"
+    schema = owner.eventsourcing_env()["POSTGRES_SCHEMA"]
+    execute(
+        pg_url,
+        f"CREATE ROLE {role} LOGIN",
+        f"GRANT USAGE ON SCHEMA {schema} TO {role}",
+        f"GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA {schema} TO {role}",
+    )
+    try:
+        parts = urlsplit(pg_url)
+        as_role = urlunsplit(parts._replace(netloc=f"{role}@{parts.hostname}:{parts.port}"))
+        env = {"FUNDTRAIL_DATABASE_URL": as_role, "FUNDTRAIL_CREATE_TABLES": "false"}
+        said = CliRunner().invoke(cli, ["projections", "check"], env=env)
+        assert said.exit_code == 2, said.output
+        assert "permission denied" in said.output and "run them as the tables' owner" in said.output
+    finally:
+        execute(pg_url, f"DROP OWNED BY {role}", f"DROP ROLE {role}")
