@@ -29,12 +29,12 @@ from domain.engine import today_in_shanghai
 from infrastructure.settings import Settings
 from projections import (
     accountability_read,
-    disclosures,
+    disclosures_read,
     dispatch_read,
-    history,
-    ledger,
+    history_read,
+    ledger_read,
     lookback_read,
-    register,
+    register_read,
 )
 from projections.catalog import VIEWS, Datastore, open_datastore, open_store
 from projections.rows import (
@@ -69,11 +69,11 @@ class ReadModels:
         self, account_id: UUID, *, limit: int = 100, after: str | None = None
     ) -> Page[LedgerEntry]:
         """An account's ledger entries in order."""
-        return ledger.entries(self.stores["ledger"], account_id, limit, after)
+        return ledger_read.entries(self.stores["ledger"], account_id, limit, after)
 
     def account_as_of(self, account_id: UUID, on: date) -> AccountFigures | None:
         """An account's figures as of a business date (None for an unknown account)."""
-        return ledger.figures_as_of(self.stores["ledger"], account_id, on)
+        return ledger_read.figures_as_of(self.stores["ledger"], account_id, on)
 
     def register(
         self,
@@ -97,17 +97,17 @@ class ReadModels:
             "status": status,
             "fiscal_year": fiscal_year,
         }
-        return register.search(self.stores["register"], filters, q, limit, after)
+        return register_read.search(self.stores["register"], filters, q, limit, after)
 
     def register_row(self, project_id: UUID) -> RegisterRow | None:
         """One project's register row."""
-        return register.one(self.stores["register"], project_id)
+        return register_read.one(self.stores["register"], project_id)
 
     def history(
         self, project_id: UUID, *, limit: int = 100, after: str | None = None
     ) -> Page[HistoryEvent]:
         """A project's events in order, with actor, reason and evidence."""
-        return history.timeline(self.stores["history"], project_id, limit, after)
+        return history_read.timeline(self.stores["history"], project_id, limit, after)
 
     def accountability(self, project_id: UUID) -> dict[str, list[AccountableAct]]:
         """The people at each of the six checkpoints of a project."""
@@ -130,7 +130,7 @@ class ReadModels:
     ) -> Page[DisclosureRow]:
         """The public disclosure board, newest first."""
         filters = {"city": city, "county": county, "stage": stage}
-        return disclosures.board(self.stores["disclosures"], filters, limit, after)
+        return disclosures_read.board(self.stores["disclosures"], filters, limit, after)
 
     def dispatch(self, month: str) -> DispatchReport:
         """The monthly dispatch report for YYYY-MM."""
