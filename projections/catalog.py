@@ -86,7 +86,7 @@ def open_datastore(settings: Settings) -> Datastore:
     if env["PERSISTENCE_MODULE"].startswith("infrastructure.memory_store"):
         raise errors.InvalidValue("read models need SQLite or PostgreSQL, not memory://")
     if settings.is_postgres and settings.create_tables:
-        ensure_schema(env)
+        ensure_schema(settings)
     factory = InfrastructureFactory.construct(Environment(APP_NAME, env))
     datastore = getattr(factory, "datastore", None)
     if not isinstance(datastore, SQLiteDatastore | PostgresDatastore):

@@ -122,7 +122,7 @@ def test_every_aggregate_at_every_version_equals_its_state_then(database_url: st
     settings = Settings(database_url=database_url)
     env = settings.eventsourcing_env()
     if settings.is_postgres:
-        ensure_schema(env)
+        ensure_schema(settings)
     app = Snapshotting(env, transcodings=all_transcodings())
     app.seen = {}
     story = Story(app).cast()
