@@ -66,6 +66,8 @@ def test_months_end_on_their_last_day() -> None:
     for bad in ("2017-13", "2017-1", "17-01", "2017-01-01", "２０１７-01", "2017-01\n"):
         with pytest.raises(InvalidValue, match="YYYY-MM"):
             month_end(bad)
+    with pytest.raises(InvalidValue, match="not a calendar month"):
+        month_end("0000-01")
 
 
 def test_view_sql_is_written_once_and_rendered_per_store() -> None:
