@@ -6,7 +6,6 @@ Registered on the `fundtrail` CLI when api.cli imports this module (its last imp
 from __future__ import annotations
 
 import signal
-import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from types import FrameType
@@ -14,46 +13,19 @@ from typing import Annotated
 
 import typer
 from eventsourcing.persistence import PersistenceError
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from api.cli import cli
+from api.cli_progress import progress as progress_reporter
 from domain.errors import FundtrailError
 from infrastructure.settings import Settings
 from projections import maintenance
 from projections.catalog import VIEWS
 from projections.runner import ViewsRunner
-from projections.source import Progress as ProgressCallback
 
 projections = typer.Typer(
     help="Read models (视图): rebuild from the events, check against a rebuild.",
     no_args_is_help=True,
 )
-PLAIN_STEPS = 20  # without a terminal, about one line per 5 %
-
-
-@contextmanager
-def progress_reporter(label: str) -> Iterator[ProgressCallback]:
-    """A rich progress bar on a terminal, plain lines otherwise."""
-    if sys.stdout.isatty():
-        columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn())
-        with Progress(*columns, TimeElapsedColumn()) as bar:
-            task = bar.add_task(label, total=None)
-
-            def update(done: int, target: int) -> None:
-                bar.update(task, completed=done, total=target)
-
-            yield update
-        return
-    shown = -1
-
-    def line(done: int, target: int) -> None:
-        nonlocal shown
-        step = done * PLAIN_STEPS // target if target else PLAIN_STEPS
-        if step != shown:
-            shown = step
-            typer.echo(f"{label}: {done}/{target} notifications")
-
-    yield line
 
 
 @contextmanager
