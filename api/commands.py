@@ -11,7 +11,7 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field
 
 from api.auth import Acting
-from api.fields import Day, Name, Sha256, Text, Yuan
+from api.fields import KEY_PATTERN, Day, Name, Sha256, Text, Yuan
 from api.problems import problem_responses
 from domain import errors
 from domain.commands import COMMAND_ROLES, CommandResult, Request
@@ -19,7 +19,6 @@ from domain.values import Evidence
 from domain.views import OfficialView
 
 _IF_MATCH = re.compile(r'^(?:W/)?"?([0-9]{1,18})"?$')
-KEY_PATTERN = r"^[\x21-\x7e]{1,200}$"
 
 
 class EvidenceIn(BaseModel):

@@ -26,6 +26,16 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 TEXT_PATTERN = r"^[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f]*$"
 SHA256_PATTERN = r"^[0-9a-f]{64}$"
 PERSON_ID_PATTERN = r"^[A-Za-z0-9_@-]{1,64}$"
+KEY_PATTERN = r"^[\x21-\x7e]{1,200}$"
+
+# What each pattern means, in the words a problem's detail uses instead of the regex.
+PATTERN_WORDS = {
+    MONEY_PATTERN: 'must be yuan as a string with at most two places, e.g. "12000.00"',
+    TEXT_PATTERN: "must not contain control characters",
+    SHA256_PATTERN: "must be a SHA-256: 64 lowercase hexadecimal characters",
+    PERSON_ID_PATTERN: "must be 1 to 64 letters, digits, _, @ or -",
+    KEY_PATTERN: "must be 1 to 200 visible ASCII characters",
+}
 
 _MONEY_DOC = (
     "Yuan as a string with at most two places (元, 分), at most 1,000,000,000,000.00; "

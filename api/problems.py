@@ -12,6 +12,7 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field
 from starlette.exceptions import HTTPException
 
+from api.fields import PATTERN_WORDS
 from domain import errors
 
 PROBLEM_MEDIA_TYPE = "application/problem+json"
@@ -99,10 +100,19 @@ def _where(loc: tuple[Any, ...]) -> str:
     return ".".join(str(part) for part in loc) or "request"
 
 
+def _plain_words(error: Any) -> str:
+    """The validation message, with a pattern named by what it means rather than the regex."""
+    if error["type"] == "string_pattern_mismatch":
+        pattern = (error.get("ctx") or {}).get("pattern")
+        if pattern in PATTERN_WORDS:
+            return PATTERN_WORDS[pattern]
+    return str(error.get("msg", ""))
+
+
 def _validation_error(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, RequestValidationError)
     found = [
-        {"loc": [str(p) for p in e.get("loc", ())], "msg": str(e.get("msg", "")), "type": e["type"]}
+        {"loc": [str(p) for p in e.get("loc", ())], "msg": _plain_words(e), "type": e["type"]}
         for e in exc.errors()
     ]
     detail = "; ".join(f"{_where(tuple(e['loc']))}: {e['msg']}" for e in found)

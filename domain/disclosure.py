@@ -8,6 +8,7 @@ from datetime import date, timedelta
 from domain.values import Checkpoint, DisclosureStage
 
 DEFAULT_DISCLOSURE_DAYS = 7
+MAX_DISCLOSURE_DAYS = 366  # a year at most: a longer period would block a project for good
 
 # The checkpoint a disclosure follows ("六步三公示").
 STAGE_FOLLOWS: dict[DisclosureStage, Checkpoint] = {

@@ -36,6 +36,7 @@ from domain.values import Actor, Context, Role
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 MAX_ATTEMPTS = 12
 LOCK_STRIPES = 256
+MAX_VERSION = 2**62  # beyond any aggregate's life, and within every store's integers
 T = TypeVar("T", bound=Aggregate)
 CLI_ACTOR = Actor(CLI_PERSON_ID, "command line", Role.ADMIN.value, "fundtrail")
 
@@ -104,6 +105,8 @@ class CommandApplication(Application[UUID]):
         """Load an aggregate named in the path (now, or at a version), or NotFound."""
         if version is not None and version < 1:
             raise errors.InvalidValue(f"version {version} is not 1 or more")
+        if version is not None and version > MAX_VERSION:
+            raise errors.NotFound(f"{what} {aggregate_id} has no version {version}")
         try:
             aggregate: Aggregate = self.repository.get(aggregate_id, version=version)
         except AggregateNotFoundError:

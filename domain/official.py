@@ -124,6 +124,11 @@ class Official(Aggregate):
         absent = [r for r in revoked if r not in self.roles]
         if absent:
             raise errors.RoleChangeInvalid(f"{self.person_id} does not hold {absent}")
+        if Role.ADMIN in revoked and context.actor.person_id == self.person_id:
+            # Otherwise the last admin could lock everyone out of the HTTP API.
+            raise errors.RoleChangeInvalid(
+                "an admin cannot revoke their own admin role; another admin must"
+            )
         self._change_roles(context, tuple(granted), tuple(revoked))
 
     class TokenIssued(Aggregate.Event):

@@ -105,6 +105,9 @@ class Settings(BaseSettings):
                 "POSTGRES_SCHEMA": query.get("schema", ["public"])[0],
                 "POSTGRES_POOL_SIZE": str(self.pool_size),
                 "POSTGRES_LOCK_TIMEOUT": "5",
+                # Check a pooled connection before use: after a server restart or a
+                # killed backend, the next requests must not fail on dead connections.
+                "POSTGRES_PRE_PING": "y",
             }
         )
         return env

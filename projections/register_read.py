@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 from uuid import UUID
 
@@ -21,6 +22,9 @@ FILTERS = {
 }
 
 
+CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
 def search(
     store: ViewStore, filters: dict[str, Any], q: str | None, limit: int, after: str | None
 ) -> Page[RegisterRow]:
@@ -29,6 +33,10 @@ def search(
     key = decode_cursor("register", after)
     where: list[str] = ["seq>?"]
     params: list[object] = [int(key[0]) if key else 0]
+    for column, value in [*filters.items(), ("q", q)]:
+        if isinstance(value, str) and CONTROL.search(value):
+            # PostgreSQL text cannot hold NUL; no name or place holds a control character.
+            raise errors.InvalidValue(f"{column} must not contain control characters")
     for column, value in filters.items():
         if value is None:
             continue

@@ -51,9 +51,15 @@ def decode_cursor(kind: str, cursor: str | None) -> list[Any] | None:
         data = None
     if not (isinstance(data, list) and len(data) == 2 and data[0] == kind):
         raise errors.InvalidValue("the cursor `after` is not one this list gave out")
-    if not isinstance(data[1], list):
+    key = data[1]
+    # Every list pages by one position or sequence number: a whole number in range.
+    if not (isinstance(key, list) and len(key) == 1 and _is_position(key[0])):
         raise errors.InvalidValue("the cursor `after` is not one this list gave out")
-    return data[1]
+    return key
+
+
+def _is_position(value: object) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and 0 <= value <= 2**62
 
 
 Row = tuple[Any, ...]

@@ -116,6 +116,24 @@ def bad_requests(hs: HttpStory) -> Iterator[tuple[str, str, dict[str, Any]]]:
         {"params": {"as_of": "2017-03-01T00:00:00Z", "version": 1}, "headers": auth},
     )
     yield "GET", f"/accounts/{hs.account_id}", {"params": {"as_of": "2017-13-01"}, "headers": auth}
+    # Found by trying the API as an outsider would: each of these once answered 500.
+    for version in ("99999999999999999999", "9223372036854775808"):
+        yield "GET", f"{project}", {"params": {"version": version}, "headers": auth}
+    for moment in ("9999-12-31T23:59:59-14:00", "0001-01-01T00:00:00+14:00"):
+        yield "GET", f"{project}", {"params": {"as_of": moment}, "headers": auth}
+    for forged in ("WyJsZWRnZXIiLFsiYSJdXQ", "WyJsZWRnZXIiLFs5OTk5OTk5OTk5OTk5OTk5OTk5OTk5OV1d"):
+        ledger = f"/accounts/{hs.account_id}/ledger"
+        yield "GET", ledger, {"params": {"after": forged}, "headers": auth}
+    for name in ("city", "q", "county"):
+        yield "GET", "/projects", {"params": {name: "a\x00b"}, "headers": auth}
+    yield (
+        "POST",
+        f"/projects/{hs.proposed()}/disclosures",
+        {
+            "json": {"stage": "selection", "published_on": "9999-12-31", "days": 7},
+            "headers": hs.headers("po"),
+        },
+    )
 
 
 def test_no_known_bad_input_reaches_the_500_answer(

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import date
+from datetime import date, datetime, timedelta, timezone
 from decimal import Decimal
 
 import pytest
@@ -161,3 +161,26 @@ def test_every_event_carries_actor_date_reason_evidence_and_key(story: Story) ->
     assert context.reason == "village visit"
     assert context.evidence[0].name == "minutes.pdf"
     assert context.idempotency_key == "rev-1"
+
+
+def test_an_admin_cannot_revoke_their_own_admin_role(app: FundTrail) -> None:
+    app.register_official(Request("cli"), "boss", "Boss", "Linyi", ("admin",))
+    assert_refused(
+        app,
+        errors.RoleChangeInvalid,
+        "cannot revoke their own admin role",
+        lambda: app.change_roles(Request("boss"), "boss", (), ("admin",)),
+    )
+
+
+def test_versions_beyond_any_store_are_not_found(story: Story) -> None:
+    project_id = story.proposed()
+    with pytest.raises(errors.NotFound, match="has no version"):
+        story.app.get_project(project_id, version=2**63)
+
+
+def test_as_recorded_times_out_of_range_are_invalid(story: Story) -> None:
+    project_id = story.proposed()
+    far = datetime(9999, 12, 31, 23, 59, 59, tzinfo=timezone(timedelta(hours=-14)))
+    with pytest.raises(errors.InvalidValue, match="out of range"):
+        story.app.get_project_as_recorded(project_id, far)

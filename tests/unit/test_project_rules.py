@@ -366,3 +366,27 @@ def test_unknown_project_is_not_found(story: Story) -> None:
         "no project with id",
         lambda: story.app.establish_project(req("po", APPLIED_ON), uuid4()),
     )
+
+
+def test_disclosure_cannot_be_published_after_the_business_date(story: Story) -> None:
+    project_id = story.proposed()
+    assert_refused(
+        story.app,
+        errors.InvalidValue,
+        "published_on 2099-02-02 is after the business date 2017-03-02",
+        lambda: story.app.publish_disclosure(
+            req("po", date(2017, 3, 2)), project_id, "selection", date(2099, 2, 2), 7
+        ),
+    )
+
+
+def test_disclosure_period_is_at_most_a_year(story: Story) -> None:
+    project_id = story.proposed()
+    assert_refused(
+        story.app,
+        errors.InvalidValue,
+        "runs for 1 to 366 days, not 3000000",
+        lambda: story.app.publish_disclosure(
+            req("po", date(2017, 3, 2)), project_id, "selection", date(2017, 3, 2), 3_000_000
+        ),
+    )

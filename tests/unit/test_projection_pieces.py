@@ -39,7 +39,8 @@ def test_cursors_round_trip_and_refuse_other_lists_and_garbage() -> None:
     cursor = encode_cursor("ledger", [42])
     assert decode_cursor("ledger", cursor) == [42]
     assert decode_cursor("ledger", None) is None
-    for bad in ("", "!!!", encode_cursor("register", [42]), "WyJsZWRnZXIiLDQyXQ"):
+    forged = [encode_cursor("ledger", k) for k in (["a"], [10**23], [-1], [True], [1, 2], [])]
+    for bad in ("", "!!!", encode_cursor("register", [42]), "WyJsZWRnZXIiLDQyXQ", *forged):
         with pytest.raises(InvalidValue, match="cursor"):
             decode_cursor("ledger", bad)
 
@@ -111,7 +112,7 @@ def test_event_data_is_json_ready() -> None:
 def test_topics_are_the_events_with_a_handler() -> None:
     assert len(LedgerProjection.topics) == 7
     assert all(t.startswith("domain.account:FundAccount.") for t in LedgerProjection.topics)
-    assert len(HistoryProjection.topics) == len(event_classes(Project)) == 13
+    assert len(HistoryProjection.topics) == len(event_classes(Project)) == 14
     assert "domain.account:FundAccount.Paid" in RegisterProjection.topics
 
 
