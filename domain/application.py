@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import secrets
 from collections.abc import Callable, Mapping
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import Any, ClassVar
 from uuid import UUID
@@ -167,12 +167,17 @@ class FundTrail(CommandApplication):
 
         def run(context: Context) -> Outcome:
             account = self.load(FundAccount, account_id, "account")
-            if project_id is not None:
-                self.load_reference(Project, project_id, "project")
+            if project_id is None:
+                account.receive_return(context, amount, document_no, None)
+                return Outcome(account, [account])
+            # Tied to a project: the account and the project record it in one save.
+            project = self.load_reference(Project, project_id, "project")
             account.receive_return(context, amount, document_no, project_id)
-            return Outcome(account, [account])
+            project.record_recovery(context, amount, account_id, document_no)
+            return Outcome(account, [account, project])
 
-        return self.execute("record_return", request, payload, [account_id], run)
+        ids = [account_id] if project_id is None else [account_id, project_id]
+        return self.execute("record_return", request, payload, ids, run)
 
     def get_account(self, account_id: UUID, version: int | None = None) -> AccountView:
         """An account's figures now, or at a version."""
@@ -341,6 +346,10 @@ class FundTrail(CommandApplication):
     def _version_at(self, aggregate_id: UUID, at: datetime) -> int:
         if at.tzinfo is None:
             raise errors.InvalidValue("a time needs its zone, e.g. 2017-03-01T09:00:00+08:00")
+        try:
+            at = at.astimezone(UTC)
+        except OverflowError:
+            raise errors.InvalidValue(f"time {at.isoformat()} is out of range") from None
         version = self.index.version_at(aggregate_id, at)
         if version is None:
             raise errors.NotFound(f"{aggregate_id} had not been recorded by {at.isoformat()}")

@@ -10,7 +10,7 @@ from uuid import UUID
 from eventsourcing.domain import Aggregate, event
 
 from domain import errors
-from domain.disclosure import STAGE_FOLLOWS, Disclosure, Objection
+from domain.disclosure import MAX_DISCLOSURE_DAYS, STAGE_FOLLOWS, Disclosure, Objection
 from domain.money import ZERO, yuan
 from domain.payment import Payment
 from domain.values import (
@@ -71,6 +71,7 @@ class Project(Aggregate):
         self.account_id: UUID | None = None
         self.approved_by: str | None = None
         self.payments: list[Payment] = []
+        self.recovered = ZERO
         self.completed_on: date | None = None
         self.households_benefited: list[str] = []
         self.income_increase: Decimal | None = None
@@ -108,14 +109,19 @@ class Project(Aggregate):
     # --- derived figures ---------------------------------------------------------------
 
     @property
-    def disbursed(self) -> Decimal:
-        """Net amount paid: payments not reversed."""
+    def paid(self) -> Decimal:
+        """Payments not reversed."""
         return sum((p.amount for p in self.payments if not p.reversed), ZERO)
 
     @property
+    def disbursed(self) -> Decimal:
+        """What the project holds: payments − reversals − money recovered (追回)."""
+        return self.paid - self.recovered
+
+    @property
     def remaining(self) -> Decimal:
-        """What may still be paid: approved − paid."""
-        return (self.approved_amount or ZERO) - self.disbursed
+        """What may still be paid: approved − paid (recovered money is not paid again)."""
+        return (self.approved_amount or ZERO) - self.paid
 
     def disclosure(self, stage: str) -> Disclosure | None:
         """The disclosure published for a stage, if any."""
@@ -200,8 +206,15 @@ class Project(Aggregate):
         except ValueError:
             allowed = ", ".join(s.value for s in DisclosureStage)
             raise errors.InvalidValue(f"stage {stage!r} is not one of: {allowed}") from None
-        if days < 1:
-            raise errors.InvalidValue("a disclosure runs for at least 1 day")
+        if not 1 <= days <= MAX_DISCLOSURE_DAYS:
+            raise errors.InvalidValue(
+                f"a disclosure runs for 1 to {MAX_DISCLOSURE_DAYS} days, not {days}"
+            )
+        if published_on > context.effective_on:
+            # Publishing is a fact being recorded: it cannot be dated after the record.
+            raise errors.InvalidValue(
+                f"published_on {published_on} is after the business date {context.effective_on}"
+            )
         if self.disclosure(stage_) is not None:
             raise errors.DisclosureAlreadyPublished(
                 f"the {stage_.value} disclosure was already published"
@@ -523,6 +536,41 @@ class Project(Aggregate):
         self._reverse(context, no)
         return payment
 
+    class FundsRecovered(Aggregate.Event):
+        """Money paid to the project came back to its account (收回 / 追回)."""
+
+        context: Context
+        amount: Decimal
+        account_id: UUID
+        document_no: str
+
+    @event(FundsRecovered)
+    def _recover(
+        self, context: Context, amount: Decimal, account_id: UUID, document_no: str
+    ) -> None:
+        self.recovered += amount
+        self.latest_effective_on = context.effective_on
+
+    def record_recovery(
+        self, context: Context, amount: Decimal, account_id: UUID, document_no: str
+    ) -> None:
+        """Record money recovered from the project, at any checkpoint, even when closed."""
+        if context.effective_on < self.latest_effective_on:
+            raise errors.EffectiveDateBeforeLatest(
+                f"business date {context.effective_on} is before the project's latest "
+                f"recorded date {self.latest_effective_on}"
+            )
+        if account_id != self.account_id:
+            raise errors.ReturnExceedsPaid(
+                "the project was not paid from this account; record the return on the "
+                "account it was approved on"
+            )
+        if amount > self.disbursed:
+            raise errors.ReturnExceedsPaid(
+                f"return of {yuan(amount)} exceeds the {yuan(self.disbursed)} the project holds"
+            )
+        self._recover(context, amount, account_id, document_no)
+
     # --- completion (竣工验收) and benefit (效益) --------------------------------------------
 
     class Completed(Aggregate.Event):
@@ -541,7 +589,7 @@ class Project(Aggregate):
         """Accept completion; returns the unpaid approved amount to release."""
         self._check_can_act(context)
         self._check_at("complete the project", Checkpoint.DISBURSEMENT)
-        if self.disbursed <= ZERO:
+        if self.paid <= ZERO:
             raise errors.NoPaymentMade("completion needs at least one payment made")
         if completed_on > context.effective_on:
             raise errors.InvalidValue(

@@ -87,6 +87,7 @@ class ProjectView:
     requested_amount: Decimal | None
     approved_amount: Decimal | None
     disbursed: Decimal
+    recovered: Decimal
     account_id: UUID | None
     reviews: dict[str, bool]
     audit_passed: bool | None
@@ -116,6 +117,7 @@ class ProjectView:
             requested_amount=project.requested_amount,
             approved_amount=project.approved_amount,
             disbursed=project.disbursed,
+            recovered=project.recovered,
             account_id=project.account_id,
             reviews=dict(project.reviews),
             audit_passed=project.audit_passed,

@@ -157,6 +157,14 @@ class AccountabilityProjection(ViewProjection):
         detail = f"reversed disbursement {event.no}: {event.context.reason}"
         return [project_act(event, meta, DISBURSEMENT, "disbursement_reversed", detail)]
 
+    @writes.register(Project.FundsRecovered)
+    def _recovered(self, event: Project.FundsRecovered, meta: Meta) -> Iterable[Write]:
+        detail = (
+            f"recorded a return of {yuan(event.amount)} to account {event.account_id} "
+            f"under {event.document_no}"
+        )
+        return [project_act(event, meta, DISBURSEMENT, "funds_recovered", detail)]
+
     @writes.register(Project.Completed)
     def _completed(self, event: Project.Completed, meta: Meta) -> Iterable[Write]:
         detail = f"accepted completion (竣工验收) of {event.completed_on}"
@@ -179,8 +187,9 @@ class AccountabilityProjection(ViewProjection):
 
     @writes.register(FundAccount.MoneyReturned)
     def _returned(self, event: FundAccount.MoneyReturned, meta: Meta) -> Iterable[Write]:
-        tied = f" from project {event.project_id}" if event.project_id else ""
-        detail = f"recorded a return of {yuan(event.amount)}{tied} under {event.document_no}"
+        if event.project_id is not None:
+            return ()  # one decision, one row: the project's FundsRecovered records it
+        detail = f"recorded a return of {yuan(event.amount)} under {event.document_no}"
         return [account_act(event, meta, "money_returned", detail)]
 
 

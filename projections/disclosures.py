@@ -104,6 +104,12 @@ class DisclosuresProjection(ViewProjection):
     def _reversed(self, event: FundAccount.PaymentReversed, meta: Meta) -> Iterable[Write]:
         return [Write(PAID, (-to_fen(event.amount), event.project_id))]
 
+    @writes.register(FundAccount.MoneyReturned)
+    def _returned(self, event: FundAccount.MoneyReturned, meta: Meta) -> Iterable[Write]:
+        if event.project_id is None:
+            return ()
+        return [Write(PAID, (-to_fen(event.amount), event.project_id))]
+
     @writes.register(Project.DisclosurePublished)
     def _published(self, event: Project.DisclosurePublished, meta: Meta) -> Iterable[Write]:
         d = event.disclosure

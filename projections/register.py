@@ -108,6 +108,11 @@ class RegisterProjection(ViewProjection):
     def _other(self, event: Any, meta: Meta) -> Iterable[Write]:
         return _version(event)
 
+    @writes.register(Project.FundsRecovered)
+    def _recovered(self, event: Project.FundsRecovered, meta: Meta) -> Iterable[Write]:
+        paid = Write(PAID, (-to_fen(event.amount), event.originator_id))
+        return [paid, *_version(event)]
+
     @writes.register(Project.Established)
     def _established(self, event: Project.Established, meta: Meta) -> Iterable[Write]:
         return _step(event, Checkpoint.ESTABLISHMENT)

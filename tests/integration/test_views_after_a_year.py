@@ -81,11 +81,14 @@ def test_account_figures_now_and_as_of_business_dates(built: Built) -> None:
 
 
 def test_register_filters_searches_and_pages(built: Built) -> None:
-    s, _, views = built
+    s, app, views = built
     rows = views.register().items
     assert [r.id for r in rows] == [s.evaluated, s.paying, s.rejected, s.objected, s.completed]
     by_id = {r.id: r for r in rows}
     assert (by_id[s.evaluated].checkpoint, by_id[s.evaluated].status) == ("benefit", "closed")
+    # Paid 250,000.00, then 10,000.00 recovered (追回) to the account: the project holds less.
+    assert by_id[s.evaluated].disbursed == Decimal("240000.00")
+    assert app.get_project(s.evaluated).disbursed == Decimal("240000.00")
     paying = by_id[s.paying]
     assert (paying.checkpoint, paying.disbursed, paying.approved_amount) == (
         "disbursement",
@@ -162,6 +165,8 @@ def test_accountability_names_the_people_at_each_checkpoint(built: Built) -> Non
         ],
         "benefit": [],
     }
+    recovered = views.accountability(s.evaluated)["disbursement"][-1]
+    assert (recovered.person_id, recovered.action) == ("fo1", "funds_recovered")
     approver = groups["approval"][0]
     assert (approver.name, approver.role, approver.org) == (
         "Zhao Min 赵敏",

@@ -168,7 +168,7 @@ class MoneyMachine(RuleBasedStateMachine):
         assert account.earmarked >= ZERO
         for project_id, expected in self.model.items():
             view = self.app.get_project(project_id)
-            assert view.disbursed == expected.paid
+            assert view.disbursed == expected.paid - self.tied_returns.get(project_id, ZERO)
             assert view.disbursed <= (view.approved_amount or ZERO)
             assert (view.approved_amount or ZERO) <= (view.requested_amount or ZERO)
         assert account_figures_from_entries(self.app, self.account_id) == (
