@@ -66,7 +66,7 @@ def month_end(month: str) -> date:
     if not match:
         raise errors.InvalidValue(f"month {month!r} must be YYYY-MM")
     year, mon = int(match[1]), int(match[2])
-    if not (1 <= year and 1 <= mon <= 12):
+    if not (year >= 1 and 1 <= mon <= 12):
         raise errors.InvalidValue(f"month {month!r} is not a calendar month")
     return date(year, mon, calendar.monthrange(year, mon)[1])
 
