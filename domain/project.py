@@ -153,6 +153,10 @@ class Project(Aggregate):
             raise errors.ProjectClosed(
                 f"project {self.name!r} is closed after its benefit evaluation"
             )
+        self._check_date(context)
+
+    def _check_date(self, context: Context) -> None:
+        """Business dates on a project never go backwards."""
         if context.effective_on < self.latest_effective_on:
             raise errors.EffectiveDateBeforeLatest(
                 f"business date {context.effective_on} is before the project's latest "
@@ -555,11 +559,7 @@ class Project(Aggregate):
         self, context: Context, amount: Decimal, account_id: UUID, document_no: str
     ) -> None:
         """Record money recovered from the project, at any checkpoint, even when closed."""
-        if context.effective_on < self.latest_effective_on:
-            raise errors.EffectiveDateBeforeLatest(
-                f"business date {context.effective_on} is before the project's latest "
-                f"recorded date {self.latest_effective_on}"
-            )
+        self._check_date(context)
         if account_id != self.account_id:
             raise errors.ReturnExceedsPaid(
                 "the project was not paid from this account; record the return on the "

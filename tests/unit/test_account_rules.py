@@ -12,6 +12,8 @@ from story import PAYABLE_ON, Story, req
 
 from domain import errors
 from domain.money import MoneyFormatError, to_money
+from domain.project import Project
+from domain.values import Context
 
 
 def test_figures_follow_api_definitions(story: Story) -> None:
@@ -139,3 +141,28 @@ def test_payment_partly_recovered_cannot_be_reversed_in_full(story: Story) -> No
         "reversing payment 1 of 1,000.00 exceeds the 600.00 the project still holds",
         lambda: story.app.reverse_disbursement(req("fo2", PAYABLE_ON, "x"), project_id, 1),
     )
+
+
+def test_a_project_takes_back_only_what_it_holds_from_its_own_account(story: Story) -> None:
+    project_id = story.approved()
+    story.pay(project_id, "1000.00")
+    project = story.app.load(Project, project_id, "project")
+    context = Context(story.app.actor_for("fo1", "record_return"), PAYABLE_ON)
+    with pytest.raises(errors.ReturnExceedsPaid, match="not paid from this account"):
+        project.record_recovery(context, Decimal("1.00"), uuid4(), "R")
+    with pytest.raises(errors.ReturnExceedsPaid, match=r"exceeds the 1,000\.00 the project holds"):
+        project.record_recovery(context, Decimal("1000.01"), project.account_id or uuid4(), "R")
+    assert project.pending_events == []
+
+
+def test_a_tied_return_is_recorded_on_the_project_too(story: Story) -> None:
+    project_id = story.approved()
+    story.pay(project_id, "1000.00")
+    account_id = story.account_id
+    assert account_id is not None
+    story.app.record_return(req("fo1", PAYABLE_ON), account_id, Decimal("250.00"), "R", project_id)
+    project = story.app.get_project(project_id)
+    assert (project.disbursed, project.recovered) == (Decimal("750.00"), Decimal("250.00"))
+    assert story.app.get_account(account_id).disbursed == Decimal("750.00")
+    last = list(story.app.events.get(project_id))[-1]
+    assert isinstance(last, Project.FundsRecovered) and last.document_no == "R"
