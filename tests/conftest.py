@@ -6,6 +6,7 @@ import os
 from collections.abc import Iterator
 from pathlib import Path
 
+import hypothesis
 import pg_server
 import pytest
 from story import Story
@@ -17,6 +18,13 @@ from infrastructure.wiring import build_application
 
 def _in_ci() -> bool:
     return os.environ.get("CI", "").strip().lower() in ("true", "1", "yes")
+
+
+# CI replays the same examples every run (a landing must not hang on a new random draw);
+# exploring new examples is what local runs are for, and they keep hypothesis' randomness.
+hypothesis.settings.register_profile("ci", derandomize=True, print_blob=True)
+if _in_ci():
+    hypothesis.settings.load_profile("ci")
 
 
 def pytest_report_header(config: pytest.Config) -> str:

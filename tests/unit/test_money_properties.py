@@ -138,10 +138,10 @@ class MoneyMachine(RuleBasedStateMachine):
             self.untied_returns += amount
             return
         left = self.model[tied].paid - self.tied_returns.get(tied, ZERO)
+        # Recorded on the project too, so dated no earlier than the project's latest date.
+        on = self.app.get_project(tied).latest_effective_on
         try:
-            self.app.record_return(
-                req("fo1", PAYABLE_ON), self.account_id, amount, self._document(), tied
-            )
+            self.app.record_return(req("fo1", on), self.account_id, amount, self._document(), tied)
         except errors.ReturnExceedsPaid:
             assert amount > left
         else:
