@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-dev
 RUN_STAMP := $(VENV)/.installed
 
-.PHONY: install install-dev lint typecheck test unit run clean bench
+.PHONY: install install-dev lint typecheck test unit run clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
