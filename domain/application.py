@@ -482,6 +482,7 @@ class FundTrail(CommandApplication):
         except AggregateNotFoundError:
             return VoucherClaim(sha256=voucher.sha256, project_id=project_id, disbursement_no=no)
         assert isinstance(claim, VoucherClaim)
+        self._note_read(claim)
         if claim.is_claimed:
             raise errors.VoucherAlreadyClaimed(
                 f"voucher {voucher.name!r} ({voucher.sha256[:12]}…) already backs "

@@ -83,6 +83,7 @@ class CommandApplication(Application[UUID]):
         self.clock = clock
         # Striped locks serialise commands on one aggregate within this process.
         self._locks = [threading.Lock() for _ in range(LOCK_STRIPES)]
+        self._reads = threading.local()
         super().__init__(env)
 
     def construct_env(self, name: str, env: EnvType | None = None) -> Environment:
@@ -116,7 +117,20 @@ class CommandApplication(Application[UUID]):
         if version is not None and aggregate.version != version:
             # The library answers the latest version for one beyond it: say it is not there.
             raise errors.NotFound(f"{what} {aggregate_id} has no version {version}")
+        if version is None:
+            self._note_read(aggregate)
         return aggregate
+
+    def _note_read(self, aggregate: Aggregate) -> None:
+        """Remember what a command attempt read, to tell a stale refusal from a real one."""
+        seen: list[tuple[UUID, int]] | None = getattr(self._reads, "seen", None)
+        if seen is not None:
+            seen.append((aggregate.id, aggregate.version))
+
+    def _read_was_stale(self) -> bool:
+        """Whether anything the attempt read has since moved on in the store."""
+        seen: list[tuple[UUID, int]] = getattr(self._reads, "seen", None) or []
+        return any(self.recorder.select_events(i, gt=v, limit=1) for i, v in seen)
 
     def load_reference(self, cls: type[T], aggregate_id: UUID, what: str) -> T:
         """Load an aggregate named in the body, or UnknownReference (422)."""
@@ -168,21 +182,39 @@ class CommandApplication(Application[UUID]):
         )
         print_ = fingerprint(command, payload, request)
         with self._locked(lock_ids):
-            for attempt in range(MAX_ATTEMPTS):
-                replay = self._replay(request, print_)
-                if replay is not None:
-                    return replay
-                try:
-                    return self._attempt(request, context, print_, run)
-                except (IntegrityError, RecordConflictError):
-                    # Another process wrote first: re-run on fresh state, with jitter.
-                    time.sleep(random.uniform(0, 0.005 * (attempt + 1)))
-                except OperationalError:
-                    # The store's lock was not granted within its timeout: already waited.
-                    raise errors.Busy(
-                        "the store is busy (a lock was not granted in time); retry — with "
-                        "the same Idempotency-Key a retry is safe"
-                    ) from None
+            try:
+                return self._run_attempts(request, context, print_, run)
+            finally:
+                self._reads.seen = None
+
+    def _run_attempts(
+        self,
+        request: Request,
+        context: Context,
+        print_: str,
+        run: Callable[[Context], Outcome],
+    ) -> CommandResult:
+        for attempt in range(MAX_ATTEMPTS):
+            replay = self._replay(request, print_)
+            if replay is not None:
+                return replay
+            self._reads.seen = []
+            try:
+                return self._attempt(request, context, print_, run)
+            except (IntegrityError, RecordConflictError):
+                # Another process wrote first: re-run on fresh state, with jitter.
+                time.sleep(random.uniform(0, 0.005 * (attempt + 1)))
+            except errors.RuleViolation:
+                # Two aggregates read a moment apart by another process's write can
+                # disagree: a refusal stands only if what it read is still current.
+                if not self._read_was_stale():
+                    raise
+            except OperationalError:
+                # The store's lock was not granted within its timeout: already waited.
+                raise errors.Busy(
+                    "the store is busy (a lock was not granted in time); retry — with "
+                    "the same Idempotency-Key a retry is safe"
+                ) from None
         raise errors.Busy("the records this command touches are busy; nothing was recorded, retry")
 
     def _attempt(

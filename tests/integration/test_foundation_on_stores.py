@@ -173,3 +173,37 @@ def test_conflicts_that_never_stop_end_in_busy_with_nothing_recorded(
     assert attempts == MAX_ATTEMPTS
     project = app.get_project(project_id)
     assert project.reviews == {} and len(project.objections) == MAX_ATTEMPTS
+
+
+def test_a_refusal_read_from_stale_state_is_retried_on_fresh_state(
+    store_story: Story, database_url: str
+) -> None:
+    app = store_story.app
+    project_id = store_story.approved(approved="20000.00")
+    other = build_application(Settings(database_url=database_url))
+    attempts = 0
+
+    def pay_while_another_process_takes_the_last_of_the_earmark(context: Context) -> Outcome:
+        nonlocal attempts
+        attempts += 1
+        project = app.load(Project, project_id, "project")
+        if attempts == 1:
+            # The other process pays between our two reads: project stale, account fresh.
+            other.disburse(
+                req("fo2", PAYABLE_ON), project_id, Decimal("20000.00"), "p", (voucher("20000"),)
+            )
+        account = app.load(FundAccount, project.account_id or project_id, "account")
+        payment = project.disburse(context, Decimal("20000.00"), "q", (voucher("20000"),))
+        account.pay(context, project.id, payment.no, Decimal("20000.00"))
+        return Outcome(project, [project, account])
+
+    with pytest.raises(errors.DisbursementExceedsRemaining, match="remaining approved amount"):
+        app.execute(
+            "disburse",
+            req("fo1", PAYABLE_ON),
+            {"project_id": project_id},
+            [project_id],
+            pay_while_another_process_takes_the_last_of_the_earmark,
+        )
+    other.close()
+    assert attempts == 2  # the stale refusal (earmark exceeded) was not the answer
