@@ -9,6 +9,7 @@ works on any route; its result is computed once per request.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Coroutine
 from typing import Any, ClassVar
 
@@ -102,9 +103,29 @@ def parse_json(raw: bytes, content_type: str) -> Any:
     if media != "application/json" and not media.endswith("+json"):
         raise _body_error("json_required", "send the body as JSON (Content-Type: application/json)")
     try:
-        return pydantic_core.from_json(raw, allow_inf_nan=False)
+        parsed = pydantic_core.from_json(raw, allow_inf_nan=False)
     except ValueError as exc:
         raise _body_error("json_invalid", f"the body is not valid JSON: {exc}") from None
+    _refuse_repeated_keys(raw)
+    return parsed
+
+
+def _refuse_repeated_keys(raw: bytes) -> None:
+    """A key named twice would silently keep the last value: refuse it instead."""
+    repeated: set[str] = set()
+
+    def pairs(items: list[tuple[str, Any]]) -> dict[str, Any]:
+        keys = [k for k, _ in items]
+        repeated.update(k for k in keys if keys.count(k) > 1)
+        return dict(items)
+
+    try:
+        json.loads(raw, object_pairs_hook=pairs)
+    except (ValueError, RecursionError):
+        return  # the strict parse above already accepted it; nothing more to say
+    if repeated:
+        names = ", ".join(sorted(repeated))
+        raise _body_error("json_repeated_key", f"the body names {names} more than once")
 
 
 def check_query(request: Request, known: set[str]) -> None:

@@ -167,3 +167,16 @@ def test_an_unexpected_error_is_logged_with_its_request_id_and_answered_500(
     assert "a bug" not in response.text, "internals must not leak to the caller"
     logged = [r for r in caplog.records if r.name == "fundtrail.errors"]
     assert request_id in logged[0].getMessage() and logged[0].exc_info is not None
+
+
+def test_a_key_named_twice_in_a_body_is_422_and_records_nothing(hs: HttpStory) -> None:
+    account_id = hs.account()
+    path = f"{API}/accounts/{account_id}/allocations"
+    raw = b'{"amount": "1.00", "document_no": "A-1", "document_no": "B-2"}'
+    headers = hs.headers("fo1", **{"Content-Type": "application/json"})
+    before = hs.client.get(f"{API}/accounts/{account_id}", headers=headers).json()
+    response = hs.client.post(path, content=raw, headers=headers)
+    assert response.status_code == 422, response.text
+    assert "names document_no more than once" in response.json()["detail"]
+    after = hs.client.get(f"{API}/accounts/{account_id}", headers=headers).json()
+    assert after["version"] == before["version"]
