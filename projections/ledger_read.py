@@ -59,8 +59,11 @@ FIGURES = (
 
 
 def figures_as_of(store: ViewStore, account_id: UUID, on: date) -> AccountFigures | None:
-    """Allocated, earmarked, disbursed and available from entries dated on or before `on`."""
-    if not store.select("SELECT 1 FROM {ledger_accounts} WHERE account_id=?", (account_id,)):
+    """Figures from entries dated on or before `on`; None before the account was opened."""
+    opened = store.select(
+        "SELECT 1 FROM {ledger_accounts} WHERE account_id=? AND opened_on<=?", (account_id, on)
+    )
+    if not opened:
         return None
     allocated, untied, earmarked, disbursed = (
         money(v) for v in store.select(FIGURES, (account_id, on))[0]

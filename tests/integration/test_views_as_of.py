@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
+from decimal import Decimal
 from typing import Any, cast
 from uuid import UUID
 
@@ -80,3 +81,14 @@ def test_account_figures_as_of_each_business_date_equal_a_replay(
                     "disbursed": figures.disbursed,
                     "available": figures.available,
                 } == replayed, day
+
+
+def test_account_figures_before_the_account_was_opened_are_none(
+    store_story: Story, database_url: str
+) -> None:
+    account_id = store_story.account()  # opened on 2017-01-05
+    catch_up(database_url)
+    with read_models(database_url) as views:
+        assert views.account_as_of(account_id, date(2017, 1, 4)) is None
+        opened = views.account_as_of(account_id, date(2017, 1, 5))
+        assert opened is not None and opened.allocated == Decimal("0.00")
