@@ -25,6 +25,7 @@ CAST: dict[str, tuple[str, str, tuple[str, ...]]] = {
 }
 
 REGION = Region("Linyi 临沂", "Yinan 沂南", "Jiehu 界湖", "Beizhai 北寨")
+ACCOUNT_OPENED_ON = date(2017, 1, 5)
 PROPOSED_ON = date(2017, 3, 1)
 SELECTION_DISCLOSED_ON = date(2017, 3, 2)
 REVIEWED_ON = date(2017, 3, 5)
@@ -75,7 +76,7 @@ class Story:
     def account(self, allocated: str = "5000000.00", purposes: tuple[str, ...] = ()) -> UUID:
         """Open the Linyi 2017 account and allocate to it."""
         result = self.app.open_account(
-            req("fo1", date(2017, 1, 5)),
+            req("fo1", ACCOUNT_OPENED_ON),
             "2017 provincial special poverty fund, Linyi 2017年省级专项扶贫资金(临沂)",
             "provincial special fund 省级专项",
             2017,

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 from decimal import Decimal
 from typing import Any, cast
 from uuid import UUID
 
 from histories import figures_by_replay
-from story import Story
+from story import ACCOUNT_OPENED_ON, Story
 from viewkit import build_scenario, catch_up, read_models
 
 from domain.account import FundAccount
@@ -86,9 +86,10 @@ def test_account_figures_as_of_each_business_date_equal_a_replay(
 def test_account_figures_before_the_account_was_opened_are_none(
     store_story: Story, database_url: str
 ) -> None:
-    account_id = store_story.account()  # opened on 2017-01-05
+    account_id = store_story.account()
     catch_up(database_url)
     with read_models(database_url) as views:
-        assert views.account_as_of(account_id, date(2017, 1, 4)) is None
-        opened = views.account_as_of(account_id, date(2017, 1, 5))
+        day_before = ACCOUNT_OPENED_ON - timedelta(days=1)
+        assert views.account_as_of(account_id, day_before) is None
+        opened = views.account_as_of(account_id, ACCOUNT_OPENED_ON)
         assert opened is not None and opened.allocated == Decimal("0.00")
