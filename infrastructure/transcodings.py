@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from datetime import date
-from decimal import Decimal
 from typing import Any
 
 from eventsourcing.persistence import Transcoding
@@ -36,8 +35,8 @@ class AsDict(Transcoding):
         return dict(vars(obj))
 
     def decode(self, data: dict[str, Any]) -> Any:
-        """Decode."""
-        return self.type(**data)
+        """Decode; JSON gives sequences back as lists, the value objects hold tuples."""
+        return self.type(**{k: tuple(v) if isinstance(v, list) else v for k, v in data.items()})
 
 
 class ActorAsDict(AsDict):
@@ -60,10 +59,6 @@ class VoucherAsDict(AsDict):
     type = Voucher
     name = "voucher"
 
-    def decode(self, data: dict[str, Any]) -> Voucher:
-        """Decode."""
-        return Voucher(data["name"], data["sha256"], Decimal(data["amount"]))
-
 
 class RegionAsDict(AsDict):
     """Region."""
@@ -77,10 +72,6 @@ class ContextAsDict(AsDict):
 
     type = Context
     name = "context"
-
-    def decode(self, data: dict[str, Any]) -> Context:
-        """Decode."""
-        return Context(**{**data, "evidence": tuple(data["evidence"])})
 
 
 class DisclosureAsDict(AsDict):
@@ -102,10 +93,6 @@ class PaymentAsDict(AsDict):
 
     type = Payment
     name = "payment"
-
-    def decode(self, data: dict[str, Any]) -> Payment:
-        """Decode."""
-        return Payment(**{**data, "vouchers": tuple(data["vouchers"])})
 
 
 def all_transcodings() -> list[Transcoding]:
