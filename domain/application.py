@@ -18,7 +18,7 @@ from domain.claims import VoucherClaim
 from domain.commands import CommandResult, Request
 from domain.engine import CommandApplication, Outcome
 from domain.official import Official, hash_token
-from domain.project import Project, check_vouchers
+from domain.project import Project
 from domain.values import Context, Region, Voucher
 from domain.views import AccountView, OfficialView, ProjectView
 
@@ -397,7 +397,6 @@ class FundTrail(CommandApplication):
             "payee": payee,
             "vouchers": vouchers,
         }
-        check_vouchers(amount, vouchers)
         account_id = self._account_of(project_id)
 
         def run(context: Context) -> Outcome:
