@@ -109,12 +109,7 @@ def execute(url: str, *statements: str) -> None:
         return
     env = settings.eventsourcing_env()
     with psycopg.connect(
-        host=env["POSTGRES_HOST"],
-        port=env["POSTGRES_PORT"],
-        dbname=env["POSTGRES_DBNAME"],
-        user=env["POSTGRES_USER"],
-        password=env["POSTGRES_PASSWORD"],
-        options=f"-c search_path={env['POSTGRES_SCHEMA']}",
+        settings.postgres_conninfo(), options=f"-c search_path={env['POSTGRES_SCHEMA']}"
     ) as connection:
         for statement in statements:
             connection.execute(statement.encode())

@@ -107,14 +107,7 @@ def test_the_listener_reconnects_after_its_connection_is_killed(pg_url: str) -> 
         assert listener is not None
         eventually(lambda: listener.backend_pid is not None, "the listener to connect")
         killed = listener.backend_pid
-        env = settings.eventsourcing_env()
-        with psycopg.connect(
-            host=env["POSTGRES_HOST"],
-            port=env["POSTGRES_PORT"],
-            dbname=env["POSTGRES_DBNAME"],
-            user=env["POSTGRES_USER"],
-            autocommit=True,
-        ) as admin:
+        with psycopg.connect(settings.postgres_conninfo(), autocommit=True) as admin:
             admin.execute("SELECT pg_terminate_backend(%s)", (killed,))
         eventually(lambda: listener.backend_pid not in (None, killed), "the listener to reconnect")
         story = Story(build_application(settings)).cast()
