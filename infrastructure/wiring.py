@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import date
+from typing import Any
 
 import psycopg
 from psycopg import sql
@@ -41,11 +42,18 @@ def creating_tables(settings: Settings) -> Iterator[None]:
         return
     with psycopg.connect(settings.postgres_conninfo(), autocommit=True) as conn:
         _create_schema(conn, settings)
-        conn.execute("SELECT pg_advisory_lock(%s)", (TABLE_CREATION_LOCK,))
-        try:
+        with table_creation_lock(conn):
             yield
-        finally:
-            conn.execute("SELECT pg_advisory_unlock(%s)", (TABLE_CREATION_LOCK,))
+
+
+@contextmanager
+def table_creation_lock(conn: psycopg.Connection[Any]) -> Iterator[None]:
+    """Hold the advisory lock every process takes while creating fundtrail's tables."""
+    conn.execute("SELECT pg_advisory_lock(%s)", (TABLE_CREATION_LOCK,))
+    try:
+        yield
+    finally:
+        conn.execute("SELECT pg_advisory_unlock(%s)", (TABLE_CREATION_LOCK,))
 
 
 def ensure_schema(settings: Settings) -> None:

@@ -12,7 +12,7 @@ from eventsourcing.utils import Environment
 
 from domain import errors
 from infrastructure.settings import Settings
-from infrastructure.wiring import ensure_schema
+from infrastructure.wiring import ensure_schema, table_creation_lock
 from projections import accountability, disclosures, dispatch, history, ledger, lookback, register
 from projections.store import APP_NAME, ViewStore
 from projections.store_postgres import PostgresViewStore
@@ -103,7 +103,12 @@ def open_store(
         store = view.postgres(datastore, prefix=prefix)
     else:
         store = view.sqlite(datastore, prefix=prefix)
-    if create:
+    if create and isinstance(datastore, PostgresDatastore):
+        # Same lock as the application's tables: `CREATE ... IF NOT EXISTS` races between
+        # processes starting together ("type ... already exists").
+        with datastore.get_connection() as conn, table_creation_lock(conn):
+            store.create_table()
+    elif create:
         store.create_table()
     return store
 
